@@ -1,0 +1,56 @@
+# Rust linear-regression labs — the two commands:
+#   make run    execute every notebook headless, write executed notebooks + HTML to build/
+#   make test   cargo tests of the crate + notebook tests (what CI runs)
+# Both install what they need first, into this folder only (.tools/, .venv/, .evcxr/).
+SHELL := /bin/bash
+ROOT := $(abspath .)
+TOOLS := $(ROOT)/.tools
+VENV := $(ROOT)/.venv
+EVCXR_VERSION := 0.22.0
+EVCXR_STAMP := $(TOOLS)/.evcxr_jupyter-$(EVCXR_VERSION)
+VENV_STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-lock.txt | cksum | cut -d' ' -f1)
+KERNEL := $(VENV)/share/jupyter/kernels/rust/kernel.json
+PYTHON ?= python3
+export JUPYTER_PLATFORM_DIRS := 1
+
+.PHONY: setup run lab test test-crate test-notebooks bench clean help
+
+help:
+	@echo "make run    execute all notebooks into build/ (HTML + executed .ipynb)"
+	@echo "make test   all tests (cargo + notebooks); what CI runs"
+	@echo "make lab    open JupyterLab on notebooks/ with the Rust kernel"
+	@echo "make setup  install evcxr_jupyter, the Python venv and the kernel (done by the others)"
+	@echo "make bench  benchmarks (crate throughput, notebook timings)"
+
+setup: $(EVCXR_STAMP) $(VENV_STAMP) $(KERNEL)
+
+# evcxr_jupyter >= 0.21 (older ones can lose cell output under nbconvert); ~9 min to build once.
+$(EVCXR_STAMP):
+	cargo install evcxr_jupyter --version $(EVCXR_VERSION) --locked --root $(TOOLS)
+	touch $@
+
+$(VENV_STAMP): requirements.txt requirements-lock.txt
+	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet -r requirements.txt -c requirements-lock.txt
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+$(KERNEL): tools/install_kernel.py $(VENV_STAMP)
+	$(VENV)/bin/python tools/install_kernel.py
+
+run: setup
+	$(VENV)/bin/python tools/run_notebooks.py --out build
+
+lab: setup
+	$(VENV)/bin/jupyter lab notebooks/
+
+test: setup
+	cargo test --workspace --all-features
+	$(VENV)/bin/python -m pytest tests -v
+
+bench: setup
+	cargo bench -p labkit --bench gd_step
+	$(VENV)/bin/python tools/bench_notebooks.py
+
+clean:
+	rm -rf build

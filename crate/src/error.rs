@@ -1,0 +1,106 @@
+//! One error type for the whole crate, with messages written for students.
+
+use std::fmt;
+
+/// Everything that can go wrong in `labkit`, each with a message that says what to do.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LabError {
+    /// Two arrays whose shapes must agree do not. `rule` states the agreement needed,
+    /// e.g. `"x.ncols() == weights.nrows()"`.
+    Shape {
+        op: &'static str,
+        left_name: &'static str,
+        left: Vec<usize>,
+        right_name: &'static str,
+        right: Vec<usize>,
+        rule: &'static str,
+    },
+    /// A loss or parameter became NaN or infinite during training.
+    Diverged {
+        step: usize,
+        value: f64,
+        learning_rate: Option<f64>,
+    },
+    /// A data file could not be read; `line` is 1-based when known.
+    Data { source: String, line: Option<usize>, reason: String },
+    /// A download failed (network, timeout, HTTP status or unreadable body).
+    Download { url: String, reason: String },
+    /// An argument outside its allowed range (e.g. a negative learning rate).
+    Invalid(String),
+}
+
+impl fmt::Display for LabError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            LabError::Shape { op, left_name, left, right_name, right, rule } => write!(
+                f,
+                "shape mismatch in {op}: {left_name} has shape {left:?} but {right_name} has shape {right:?} (need {rule})"
+            ),
+            LabError::Diverged { step, value, learning_rate } => {
+                write!(f, "training diverged at step {step}: the loss is {value:e} and growing")?;
+                match learning_rate {
+                    Some(lr) => write!(
+                        f,
+                        "; the learning rate {lr} is too large for this problem, try {} or smaller",
+                        lr / 10.0
+                    ),
+                    None => write!(f, "; try a smaller learning rate"),
+                }
+            }
+            LabError::Data { source, line: Some(line), reason } => {
+                write!(f, "{source}, line {line}: {reason}")
+            }
+            LabError::Data { source, line: None, reason } => write!(f, "{source}: {reason}"),
+            LabError::Download { url, reason } => write!(f, "could not download {url}: {reason}"),
+            LabError::Invalid(msg) => f.write_str(msg),
+        }
+    }
+}
+
+impl std::error::Error for LabError {}
+
+/// `Result` with [`LabError`].
+pub type Result<T> = std::result::Result<T, LabError>;
+
+/// Fails with [`LabError::Shape`] unless `left` and `right` have exactly the same shape.
+/// No broadcasting: a `(143,)` prediction against a `(143, 1)` target is an error, not a
+/// silent 143×143 matrix as in NumPy/PyTorch.
+pub fn same_shape(
+    op: &'static str,
+    left_name: &'static str,
+    left: &[usize],
+    right_name: &'static str,
+    right: &[usize],
+) -> Result<()> {
+    if left == right {
+        Ok(())
+    } else {
+        Err(LabError::Shape {
+            op,
+            left_name,
+            left: left.to_vec(),
+            right_name,
+            right: right.to_vec(),
+            rule: "equal shapes",
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shape_error_names_both_shapes() {
+        let err = same_shape("mse", "prediction", &[143], "target", &[143, 1]).unwrap_err();
+        let msg = err.to_string();
+        assert!(msg.contains("[143]") && msg.contains("[143, 1]"), "{msg}");
+    }
+
+    #[test]
+    fn divergence_suggests_smaller_rate() {
+        let err = LabError::Diverged { step: 7, value: f64::INFINITY, learning_rate: Some(10.0) };
+        let msg = err.to_string();
+        assert!(msg.contains("step 7") && msg.contains("try 1 or smaller"), "{msg}");
+    }
+}

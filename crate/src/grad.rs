@@ -1,0 +1,187 @@
+//! Numerical gradients by finite differences, and a gradient check that compares them
+//! with an analytic gradient.
+
+use std::fmt;
+
+use ndarray::{Array, ArrayD, Dimension};
+
+use crate::error::{same_shape, Result};
+
+/// Which finite difference to use for `∂f/∂θᵢ`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Difference {
+    /// `(f(θ + h·eᵢ) − f(θ − h·eᵢ)) / 2h`, error O(h²).
+    Central,
+    /// `(f(θ + h·eᵢ) − f(θ)) / h`, error O(h).
+    Forward,
+}
+
+/// The derivative of a function of one number: `f'(x) ≈ (f(x + h) − f(x − h)) / 2h`.
+///
+/// # Example
+/// ```
+/// // d/dx x³ at x = 2 is 12
+/// let d = labkit::derivative(|x| x * x * x, 2.0, 1e-4);
+/// assert!((d - 12.0).abs() < 1e-6);
+/// ```
+pub fn derivative(mut f: impl FnMut(f64) -> f64, x: f64, h: f64) -> f64 {
+    (f(x + h) - f(x - h)) / (2.0 * h)
+}
+
+/// The gradient of a scalar function `f(θ)` of a parameter array, one finite
+/// difference per element: `gᵢ ≈ ∂f/∂θᵢ`.
+///
+/// # Example
+/// ```
+/// use labkit::{array, numerical_gradient, Difference};
+/// // f(θ) = θ₀² + 3θ₁ has gradient (2θ₀, 3)
+/// let g = numerical_gradient(|t| t[0] * t[0] + 3.0 * t[1], &array![1.5, -2.0], 1e-5, Difference::Central);
+/// assert!((g[0] - 3.0).abs() < 1e-8 && (g[1] - 3.0).abs() < 1e-8);
+/// ```
+pub fn numerical_gradient<D: Dimension>(
+    mut f: impl FnMut(&Array<f64, D>) -> f64,
+    theta: &Array<f64, D>,
+    h: f64,
+    method: Difference,
+) -> Array<f64, D> {
+    // A row-major copy, so element i of the slice is element i in logical order.
+    let mut probe = theta.as_standard_layout().into_owned();
+    let f_theta = match method {
+        Difference::Forward => f(&probe),
+        Difference::Central => 0.0, // unused
+    };
+    let mut grad = Array::zeros(theta.raw_dim());
+    for (i, g) in grad.iter_mut().enumerate() {
+        let original = probe.as_slice().expect("standard layout")[i];
+        let mut f_at = |value: f64| {
+            probe.as_slice_mut().expect("standard layout")[i] = value;
+            f(&probe)
+        };
+        *g = match method {
+            Difference::Central => (f_at(original + h) - f_at(original - h)) / (2.0 * h),
+            Difference::Forward => (f_at(original + h) - f_theta) / h,
+        };
+        probe.as_slice_mut().expect("standard layout")[i] = original;
+    }
+    grad
+}
+
+/// The result of [`check_gradient`]: both gradients and, per parameter, the relative
+/// error `|a − n| / max(|a|, |n|)` (0 when both are 0).
+#[derive(Debug, Clone, PartialEq)]
+pub struct GradCheck {
+    pub analytic: ArrayD<f64>,
+    pub numerical: ArrayD<f64>,
+    pub relative_error: ArrayD<f64>,
+}
+
+impl GradCheck {
+    /// The largest relative error over all parameters.
+    pub fn max_relative_error(&self) -> f64 {
+        self.relative_error.iter().copied().fold(0.0, f64::max)
+    }
+
+    /// True when every relative error is below `tolerance` (1e-6 is typical for
+    /// central differences in f64 on smooth functions).
+    pub fn passes(&self, tolerance: f64) -> bool {
+        self.max_relative_error() < tolerance
+    }
+
+    /// Shows the comparison as text in a notebook.
+    pub fn evcxr_display(&self) {
+        println!("EVCXR_BEGIN_CONTENT text/plain\n{self}\nEVCXR_END_CONTENT");
+    }
+}
+
+impl fmt::Display for GradCheck {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "{:>6}  {:>16}  {:>16}  {:>10}", "param", "analytic", "numerical", "rel. error")?;
+        for (i, ((a, n), e)) in self
+            .analytic
+            .iter()
+            .zip(self.numerical.iter())
+            .zip(self.relative_error.iter())
+            .enumerate()
+        {
+            writeln!(f, "{i:>6}  {a:>16.10}  {n:>16.10}  {e:>10.2e}")?;
+        }
+        write!(f, "max relative error: {:.2e}", self.max_relative_error())
+    }
+}
+
+/// Compares an analytic gradient with central differences of `f` at `theta`.
+/// Fails if `analytic` and `theta` differ in shape.
+///
+/// # Example
+/// ```
+/// use labkit::{array, check_gradient};
+/// let theta = array![0.5, -1.0];
+/// let analytic = theta.mapv(|t| 2.0 * t); // ∇ Σθᵢ² = 2θ
+/// let check = check_gradient(|t| t.mapv(|v| v * v).sum(), &theta, &analytic, 1e-5).unwrap();
+/// assert!(check.passes(1e-8));
+/// ```
+pub fn check_gradient<D: Dimension>(
+    f: impl FnMut(&Array<f64, D>) -> f64,
+    theta: &Array<f64, D>,
+    analytic: &Array<f64, D>,
+    h: f64,
+) -> Result<GradCheck> {
+    same_shape("check_gradient", "analytic gradient", analytic.shape(), "theta", theta.shape())?;
+    let numerical = numerical_gradient(f, theta, h, Difference::Central);
+    let relative_error = ndarray::Zip::from(analytic).and(&numerical).map_collect(|&a, &n| {
+        let scale = a.abs().max(n.abs());
+        if scale == 0.0 {
+            0.0
+        } else {
+            (a - n).abs() / scale
+        }
+    });
+    Ok(GradCheck {
+        analytic: analytic.clone().into_dyn(),
+        numerical: numerical.into_dyn(),
+        relative_error: relative_error.into_dyn(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use approx::assert_abs_diff_eq;
+    use ndarray::array;
+
+    #[test]
+    fn central_difference_is_exact_for_quadratics() {
+        // For a quadratic, the central difference has no truncation error.
+        let g = numerical_gradient(|t| 3.0 * t[[0, 0]] * t[[0, 0]] - t[[1, 0]], &array![[2.0], [5.0]], 1e-3, Difference::Central);
+        assert_abs_diff_eq!(g[[0, 0]], 12.0, epsilon = 1e-9);
+        assert_abs_diff_eq!(g[[1, 0]], -1.0, epsilon = 1e-9);
+    }
+
+    #[test]
+    fn forward_difference_error_is_order_h() {
+        // d/dx x² at 1 is 2; the forward difference gives 2 + h exactly.
+        let g = numerical_gradient(|t| t[0] * t[0], &array![1.0], 1e-3, Difference::Forward);
+        assert_abs_diff_eq!(g[0], 2.0 + 1e-3, epsilon = 1e-9);
+    }
+
+    #[test]
+    fn derivative_of_exp_is_exp() {
+        assert_abs_diff_eq!(derivative(f64::exp, 0.7, 1e-5), 0.7f64.exp(), epsilon = 1e-9);
+    }
+
+    #[test]
+    fn gradient_check_flags_a_wrong_gradient() {
+        let theta = array![1.0, 2.0];
+        let wrong = array![2.0, 2.0]; // correct is (2, 4)
+        let check = check_gradient(|t| t.mapv(|v| v * v).sum(), &theta, &wrong, 1e-5).unwrap();
+        assert!(check.relative_error[0] < 1e-9);
+        assert_abs_diff_eq!(check.relative_error[1], 0.5, epsilon = 1e-9);
+        assert!(!check.passes(1e-3));
+    }
+
+    #[test]
+    fn gradient_check_rejects_shape_mismatch() {
+        let err = check_gradient(|t| t.sum(), &array![1.0, 2.0], &array![1.0], 1e-5).unwrap_err();
+        assert!(err.to_string().contains("[1]") && err.to_string().contains("[2]"));
+    }
+}

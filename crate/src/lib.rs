@@ -1,0 +1,45 @@
+//! # labkit
+//!
+//! The helper crate behind the Rust linear-regression labs. Each module holds one idea;
+//! this file only re-exports them, so `use labkit::*;` brings everything a notebook needs.
+//!
+//! | PyTorch / NumPy                         | labkit                                   |
+//! |-----------------------------------------|------------------------------------------|
+//! | `np.random.seed(42); np.random.rand(3)` | `RandomState::new(42).rand(3)`           |
+//! | `torch.manual_seed(0); torch.rand(100)` | `TorchGenerator::new(0).rand(100)`       |
+//! | `nn.Linear(1, 1)`                       | `Linear::torch_init(1, 1, &mut gen)`     |
+//! | `layer(x)`                              | `layer.forward(&x)?`                     |
+//! | `nn.MSELoss()(y_pred, y)`               | `Loss::Mse.value(&y_pred, &y)?`          |
+//! | `loss.backward()`                       | `layer.backward(&x, &Loss::Mse.grad(&y_pred, &y)?)?` |
+//! | `optim.SGD(params, lr=0.01).step()`     | `Sgd::new(0.01).step(&mut layer, &grads)` |
+//! | `plt.scatter(x, y)`                     | `Figure::new().scatter(&x, &y, "data")`  |
+
+pub mod data;
+pub mod display;
+pub mod error;
+pub mod grad;
+pub mod linear;
+pub mod loss;
+pub mod optim;
+pub mod plot;
+pub mod rng;
+pub mod scale;
+pub mod train;
+
+pub use data::*;
+pub use display::*;
+pub use error::{LabError, Result};
+pub use grad::*;
+pub use linear::*;
+pub use loss::*;
+pub use optim::*;
+pub use plot::*;
+pub use rng::*;
+pub use scale::*;
+pub use train::*;
+
+/// Re-exported so a notebook needs only `:dep labkit`.
+pub use ndarray;
+pub use ndarray::{array, s, Array1, Array2, ArrayD, Axis};
+#[cfg(feature = "polars")]
+pub use polars;

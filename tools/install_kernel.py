@@ -1,0 +1,20 @@
+"""Registers the Rust kernel inside the project's virtual environment (not in ~/.local).
+
+Jupyter looks for kernels in <sys.prefix>/share/jupyter/kernels, so a kernelspec written
+there is seen by this venv's JupyterLab and nbclient and by nothing else on the machine.
+"""
+import json
+import sys
+from pathlib import Path
+
+root = Path(__file__).resolve().parent.parent
+spec_dir = Path(sys.prefix) / "share" / "jupyter" / "kernels" / "rust"
+spec_dir.mkdir(parents=True, exist_ok=True)
+spec = {
+    "argv": [str(root / "tools" / "rust-kernel"), "{connection_file}"],
+    "display_name": "Rust",
+    "language": "rust",
+    "interrupt_mode": "message",
+}
+(spec_dir / "kernel.json").write_text(json.dumps(spec, indent=2) + "\n")
+print(f"Rust kernel registered in {spec_dir}")

@@ -1,0 +1,153 @@
+"""Executes notebooks headless with the Rust kernel and renders them to HTML.
+
+    python tools/run_notebooks.py [NOTEBOOK ...] [--out build] [--cell-timeout S] [--notebook-timeout S]
+
+For each notebook: runs it with nbclient (every cell, in order), writes the executed
+notebook and an HTML rendering to --out, and prints its wall time and slowest cells.
+A cell fails when it has an error output (compile error, kernel death) or when Rust
+panicked in it (evcxr reports a panic only on stderr, so it is looked for there).
+Exit status 1 if any notebook failed or timed out; the failing cell and its message are
+printed. Timings go to <out>/timings.json.
+"""
+import argparse
+import json
+import re
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
+from nbconvert import HTMLExporter
+
+ROOT = Path(__file__).resolve().parent.parent
+ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+
+def strip_ansi(text):
+    return ANSI.sub("", text)
+
+
+def cell_failure(cell):
+    """The error message of a failed code cell, or None if it ran cleanly."""
+    for out in cell.get("outputs", []):
+        if out.get("output_type") == "error":
+            trace = "\n".join(out.get("traceback", [])) or f"{out.get('ename')}: {out.get('evalue')}"
+            return strip_ansi(trace)
+        if out.get("output_type") == "stream" and out.get("name") == "stderr":
+            text = strip_ansi(out.get("text", ""))
+            if "panicked at" in text:
+                return text
+    return None
+
+
+def cell_seconds(cell):
+    timing = cell.get("metadata", {}).get("execution", {})
+    start, end = timing.get("iopub.execute_input"), timing.get("shell.execute_reply")
+    if not (start and end):
+        return None
+    from datetime import datetime
+
+    parse = lambda s: datetime.fromisoformat(s.replace("Z", "+00:00"))
+    return (parse(end) - parse(start)).total_seconds()
+
+
+def run_one(path, out_dir, cell_timeout, notebook_timeout):
+    """Executes one notebook; returns a result dict (never raises for notebook errors)."""
+    nb = nbformat.read(path, as_version=4)
+    deadline = time.monotonic() + notebook_timeout
+    client = NotebookClient(
+        nb,
+        kernel_name="rust",
+        allow_errors=True,
+        record_timing=True,
+        timeout=cell_timeout,
+        # the whole-notebook limit shortens the last cells' timeout
+        timeout_func=lambda cell: max(1, min(cell_timeout, int(deadline - time.monotonic()))),
+        startup_timeout=120,
+        resources={"metadata": {"path": str(path.parent)}},
+    )
+    started = time.monotonic()
+    failure = None
+    try:
+        client.execute()
+    except CellTimeoutError as err:
+        limit = "notebook" if time.monotonic() >= deadline - 1 else "cell"
+        failure = f"timed out ({limit} limit: {notebook_timeout if limit == 'notebook' else cell_timeout} s): {err}"
+    except DeadKernelError as err:
+        failure = f"the kernel died: {err}"
+    wall = time.monotonic() - started
+
+    failed_cell = None
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type == "code" and failure is None:
+            message = cell_failure(cell)
+            if message:
+                failed_cell, failure = index, message
+                break
+    if failed_cell is None and failure and "timed out" in failure:
+        # the cell that was running is the first code cell without a finished execution
+        for index, cell in enumerate(nb.cells):
+            if cell.cell_type == "code" and "shell.execute_reply" not in cell.get("metadata", {}).get("execution", {}):
+                failed_cell = index
+                break
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, out_dir / path.name)
+    html, _ = HTMLExporter(template_name="lab").from_notebook_node(nb)
+    (out_dir / path.with_suffix(".html").name).write_text(html)
+
+    cells = [
+        {"index": i, "seconds": s, "first_line": c.source.splitlines()[0] if c.source else ""}
+        for i, c in enumerate(nb.cells)
+        if c.cell_type == "code" and (s := cell_seconds(c)) is not None
+    ]
+    return {"notebook": path.name, "wall_seconds": round(wall, 2), "ok": failure is None,
+            "failed_cell": failed_cell, "failure": failure, "cells": cells}
+
+
+def median(values):
+    values = sorted(values)
+    if not values:
+        return float("nan")
+    mid = len(values) // 2
+    return values[mid] if len(values) % 2 else (values[mid - 1] + values[mid]) / 2
+
+
+def report(result):
+    name, wall = result["notebook"], result["wall_seconds"]
+    secs = [c["seconds"] for c in result["cells"]]
+    status = "ok" if result["ok"] else "FAILED"
+    print(f"{name}: {status} in {wall:.1f} s, {len(secs)} code cells, median cell {median(secs):.2f} s")
+    for c in sorted(result["cells"], key=lambda c: -c["seconds"])[:3]:
+        print(f"    cell {c['index']:>3}: {c['seconds']:7.2f} s  {c['first_line'][:60]}")
+    if not result["ok"]:
+        where = f"cell {result['failed_cell']}" if result["failed_cell"] is not None else "notebook"
+        print(f"  {name}, {where}: {result['failure'].strip()[:3000]}")
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("notebooks", nargs="*", type=Path)
+    parser.add_argument("--out", type=Path, default=ROOT / "build")
+    parser.add_argument("--cell-timeout", type=int, default=900, help="seconds per cell (first cells compile dependencies)")
+    parser.add_argument("--notebook-timeout", type=int, default=1800, help="seconds per notebook")
+    args = parser.parse_args(argv)
+    notebooks = args.notebooks or sorted((ROOT / "notebooks").glob("*.ipynb"))
+    results = []
+    for path in notebooks:
+        print(f"running {path.name} ...", flush=True)
+        result = run_one(path.resolve(), args.out, args.cell_timeout, args.notebook_timeout)
+        report(result)
+        results.append(result)
+    all_cells = [c["seconds"] for r in results for c in r["cells"]]
+    total = sum(r["wall_seconds"] for r in results)
+    print(f"all {len(results)} notebooks: {total:.1f} s, median cell {median(all_cells):.2f} s; output in {args.out}")
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "timings.json").write_text(json.dumps(results, indent=2))
+    return 0 if all(r["ok"] for r in results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
