@@ -31,15 +31,14 @@ def strip_ansi(text):
 
 def cell_failure(cell):
     """The error message of a failed code cell, or None if it ran cleanly."""
-    for out in cell.get("outputs", []):
+    outputs = cell.get("outputs", [])
+    for out in outputs:
         if out.get("output_type") == "error":
             trace = "\n".join(out.get("traceback", [])) or f"{out.get('ename')}: {out.get('evalue')}"
             return strip_ansi(trace)
-        if out.get("output_type") == "stream" and out.get("name") == "stderr":
-            text = strip_ansi(out.get("text", ""))
-            if "panicked at" in text:
-                return text
-    return None
+    # a panic's message may arrive in several stderr chunks
+    stderr = strip_ansi("".join(o.get("text", "") for o in outputs if o.get("name") == "stderr"))
+    return stderr if "panicked at" in stderr else None
 
 
 def cell_seconds(cell):

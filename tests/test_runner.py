@@ -1,0 +1,52 @@
+"""The notebook runner must fail loudly: the failing cell and its error are reported, a
+panic counts as a failure, and a notebook that hangs is stopped by the timeout."""
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tools"))
+import run_notebooks  # noqa: E402
+
+FIXTURES = ROOT / "tests" / "fixtures"
+
+
+def run(name, tmp_path, **limits):
+    limits = {"cell_timeout": 300, "notebook_timeout": 600, **limits}
+    return run_notebooks.run_one(FIXTURES / name, tmp_path, limits["cell_timeout"], limits["notebook_timeout"])
+
+
+def test_passing_notebook_is_ok_and_rendered(tmp_path):
+    result = run("passing.ipynb", tmp_path)
+    assert result["ok"], result["failure"]
+    assert "mean = 2.5" in (tmp_path / "passing.html").read_text()
+
+
+def test_compile_error_names_the_cell_and_the_error(tmp_path):
+    result = run("compile_error.ipynb", tmp_path)
+    assert not result["ok"]
+    assert result["failed_cell"] == 1
+    assert "mismatched types" in result["failure"]
+
+
+def test_panic_fails_the_notebook(tmp_path):
+    result = run("panic.ipynb", tmp_path)
+    assert not result["ok"]
+    assert result["failed_cell"] == 1
+    assert "loss 0.5 is too high" in result["failure"]
+
+
+def test_hanging_cell_is_stopped_by_the_timeout(tmp_path):
+    result = run("hang.ipynb", tmp_path, cell_timeout=20)
+    assert not result["ok"]
+    assert "timed out" in result["failure"]
+    assert result["failed_cell"] == 1
+    assert result["wall_seconds"] < 120
+    assert (tmp_path / "hang.ipynb").exists(), "a timed-out notebook is still written for inspection"
+
+
+def test_main_exits_nonzero_when_a_notebook_fails(tmp_path, capsys):
+    status = run_notebooks.main([str(FIXTURES / "panic.ipynb"), "--out", str(tmp_path)])
+    assert status == 1
+    assert "FAILED" in capsys.readouterr().out
