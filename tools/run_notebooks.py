@@ -4,8 +4,8 @@
 
 For each notebook: runs it with nbclient (every cell, in order), writes the executed
 notebook and an HTML rendering to --out, and prints its wall time and slowest cells.
-A cell fails when it has an error output (compile error, kernel death) or when Rust
-panicked in it (evcxr reports a panic only on stderr, so it is looked for there).
+A cell fails when it has an error output (compile error, kernel death) or writes to
+stderr (evcxr reports a panic, or an error returned with `?`, only there).
 Exit status 1 if any notebook failed or timed out; the failing cell and its message are
 printed. Timings go to <out>/timings.json.
 """
@@ -36,9 +36,10 @@ def cell_failure(cell):
         if out.get("output_type") == "error":
             trace = "\n".join(out.get("traceback", [])) or f"{out.get('ename')}: {out.get('evalue')}"
             return strip_ansi(trace)
-    # a panic's message may arrive in several stderr chunks
+    # evcxr reports a panic, and an error returned with `?`, only on stderr (possibly in
+    # several chunks); the solution notebooks write nothing there, so any stderr is a failure
     stderr = strip_ansi("".join(o.get("text", "") for o in outputs if o.get("name") == "stderr"))
-    return stderr if "panicked at" in stderr else None
+    return stderr if stderr.strip() else None
 
 
 def cell_seconds(cell):

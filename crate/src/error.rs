@@ -5,15 +5,15 @@ use std::fmt;
 /// Everything that can go wrong in `labkit`, each with a message that says what to do.
 #[derive(Debug, Clone, PartialEq)]
 pub enum LabError {
-    /// Two arrays whose shapes must agree do not. `rule` states the agreement needed,
-    /// e.g. `"x.ncols() == weights.nrows()"`.
+    /// Two arrays whose shapes must agree do not. `rule` states the agreement needed and
+    /// how it fails, e.g. `"x.ncols() == weights.nrows(), but 2 != 1"`.
     Shape {
         op: &'static str,
         left_name: &'static str,
         left: Vec<usize>,
         right_name: &'static str,
         right: Vec<usize>,
-        rule: &'static str,
+        rule: String,
     },
     /// A loss or parameter became NaN or infinite during training.
     Diverged {
@@ -81,7 +81,7 @@ pub fn same_shape(
             left: left.to_vec(),
             right_name,
             right: right.to_vec(),
-            rule: "equal shapes",
+            rule: "equal shapes".to_string(),
         })
     }
 }

@@ -54,7 +54,7 @@ impl Linear {
                 left: weights.shape().to_vec(),
                 right_name: "bias",
                 right: bias.shape().to_vec(),
-                rule: "bias.len() == weights.ncols()",
+                rule: format!("bias.len() == weights.ncols(), but {} != {}", bias.len(), weights.ncols()),
             });
         }
         Ok(Linear { weights, bias })
@@ -136,7 +136,7 @@ impl Linear {
                 left: grad_output.shape().to_vec(),
                 right_name: "forward output",
                 right: expected.to_vec(),
-                rule: "grad_output.shape() == (x.nrows(), weights.ncols())",
+                rule: "grad_output.shape() == (x.nrows(), weights.ncols())".to_string(),
             });
         }
         Ok(LinearGrads {
@@ -155,7 +155,7 @@ impl Linear {
             left: x.shape().to_vec(),
             right_name: "weights",
             right: self.weights.shape().to_vec(),
-            rule: "x.ncols() == weights.nrows()",
+            rule: format!("x.ncols() == weights.nrows(), but {} != {}", x.ncols(), self.in_features()),
         })
     }
 }

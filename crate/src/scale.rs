@@ -93,7 +93,7 @@ impl Standardizer {
             left: x.shape().to_vec(),
             right_name: "fitted means",
             right: self.mean.shape().to_vec(),
-            rule: "x.ncols() == number of fitted columns",
+            rule: format!("x.ncols() == number of fitted columns, but {} != {}", x.ncols(), self.mean.len()),
         })
     }
 }
