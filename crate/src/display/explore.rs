@@ -1,0 +1,124 @@
+//! [`Explorer`]: a slider over precomputed plots that needs no running kernel.
+
+use super::{emit, escape};
+use crate::plot::{num, Figure};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// Counter that, with the clock, gives every explorer its own element ids.
+static NEXT_ID: AtomicU64 = AtomicU64::new(0);
+
+/// A slider that flips between figures precomputed for each parameter value, in the
+/// spirit of `ipywidgets.interact` but with no kernel behind it (evcxr has no widgets):
+/// every frame is rendered once to SVG, and a few lines of inline JavaScript show the
+/// frame under the slider. Without JavaScript the first frame is shown.
+///
+/// # Example
+/// ```
+/// use labkit::{Explorer, Figure};
+/// let x = vec![0.0, 1.0, 2.0];
+/// let y = vec![1.0, 3.0, 5.0];
+/// let explorer = Explorer::new("w", &[0.0, 1.0, 2.0]).frames(|w| {
+///     let y_hat: Vec<f64> = x.iter().map(|v| w * v + 1.0).collect();
+///     let mse = y.iter().zip(&y_hat).map(|(a, b)| (a - b).powi(2)).sum::<f64>() / 3.0;
+///     (Figure::new().scatter(&x, &y, "data").line(&x, &y_hat, "model"), format!("MSE {mse:.3}"))
+/// });
+/// assert!(explorer.to_html().contains(r#"type="range""#));
+/// assert!(explorer.to_string().contains("w = 2: MSE 0.000"));
+/// ```
+#[derive(Clone, Debug)]
+pub struct Explorer {
+    param: String,
+    values: Vec<f64>,
+    /// (SVG, caption) for each value, filled by [`Explorer::frames`].
+    frames: Vec<(String, String)>,
+}
+
+impl Explorer {
+    /// A slider over `values` of the parameter called `param_name`.
+    ///
+    /// # Example
+    /// ```
+    /// let explorer = labkit::Explorer::new("learning rate", &[0.01, 0.1, 1.0]);
+    /// assert!(explorer.to_string().contains("learning rate"));
+    /// ```
+    pub fn new(param_name: &str, values: &[f64]) -> Self {
+        Explorer { param: param_name.to_string(), values: values.to_vec(), frames: vec![] }
+    }
+
+    /// Renders one frame per value: `f(value)` returns the figure and a caption
+    /// such as `"MSE 1.234, MAE 0.567"`.
+    ///
+    /// # Example
+    /// ```
+    /// use labkit::{Explorer, Figure};
+    /// let e = Explorer::new("b", &[0.0, 1.0]).frames(|b| (Figure::new().line([0.0, 1.0], [b, b], ""), format!("b is {b}")));
+    /// assert_eq!(e.to_html().matches("<svg").count(), 2);
+    /// ```
+    pub fn frames(mut self, f: impl Fn(f64) -> (Figure, String)) -> Self {
+        self.frames = self
+            .values
+            .iter()
+            .map(|&v| {
+                let (figure, caption) = f(v);
+                (figure.to_svg(), caption)
+            })
+            .collect();
+        self
+    }
+
+    /// Slider, value read-out and all frames as one HTML fragment with unique element ids.
+    ///
+    /// # Example
+    /// ```
+    /// use labkit::{Explorer, Figure};
+    /// let e = Explorer::new("w", &[1.0]).frames(|w| (Figure::new(), format!("w is {w}")));
+    /// assert_ne!(e.to_html(), e.to_html()); // fresh ids every time
+    /// ```
+    pub fn to_html(&self) -> String {
+        if self.frames.is_empty() {
+            return format!(
+                "<p>Explorer over {}: no frames yet, call <code>.frames(…)</code>.</p>",
+                escape(&self.param)
+            );
+        }
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos() as u64);
+        let id = format!("labkit-explorer-{:x}-{}", nanos, NEXT_ID.fetch_add(1, Ordering::Relaxed));
+        let label = |k: usize| escape(&format!("{} = {}", self.param, num(self.values[k])));
+        // Show frame k and its label; found from the slider itself, so copies of the output do not clash.
+        let js = "var e=this.closest('.labkit-explorer'),k=+this.value,f=e.querySelectorAll(':scope>.labkit-frame');\
+                  f.forEach(function(d,i){d.style.display=i==k?'':'none'});e.querySelector('output').textContent=f[k].dataset.label";
+        let mut h = format!(
+            "<div class=\"labkit-explorer\" id=\"{id}\">\n<div style=\"font-family:sans-serif;margin:4px 0\">\
+             <input type=\"range\" id=\"{id}-slider\" min=\"0\" max=\"{}\" step=\"1\" value=\"0\" style=\"width:320px;vertical-align:middle\" \
+             aria-label=\"{}\" oninput=\"{js}\"> <output id=\"{id}-value\" for=\"{id}-slider\">{}</output></div>\n",
+            self.frames.len() - 1, escape(&self.param), label(0)
+        );
+        for (k, (svg, caption)) in self.frames.iter().enumerate() {
+            let hidden = if k == 0 { "" } else { " style=\"display:none\"" };
+            h.push_str(&format!(
+                "<div class=\"labkit-frame\" id=\"{id}-frame-{k}\" data-label=\"{}\"{hidden}>\n{svg}<div style=\"font-family:sans-serif\">{}: {}</div>\n</div>\n",
+                label(k), label(k), escape(caption)
+            ));
+        }
+        h.push_str("</div>");
+        h
+    }
+
+    /// Shows the explorer in evcxr/Jupyter; the text fallback lists `param = value: caption`.
+    pub fn evcxr_display(&self) {
+        emit(&[("text/html", &self.to_html()), ("text/plain", &self.to_string())]);
+    }
+}
+
+/// One line per frame: `w = 0.5: MSE 1.234`.
+impl std::fmt::Display for Explorer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Explorer over {}: {} frames (slider)", self.param, self.frames.len())?;
+        for (v, (_, caption)) in self.values.iter().zip(&self.frames) {
+            write!(f, "\n  {} = {}: {caption}", self.param, num(*v))?;
+        }
+        Ok(())
+    }
+}

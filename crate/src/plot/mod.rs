@@ -1,0 +1,387 @@
+//! Inline SVG plots for notebooks, the Rust stand-in for `matplotlib.pyplot`.
+//!
+//! A [`Figure`] is a list of panels side by side; builder calls add series to the last
+//! panel. Rendering uses `plotters`' SVG backend into a `String`, with no system fonts:
+//! text becomes SVG `<text>` drawn by the browser.
+//!
+//! | matplotlib                                   | labkit                                          |
+//! |----------------------------------------------|-------------------------------------------------|
+//! | `plt.scatter(x, y, label="data")`            | `Figure::new().scatter(&x, &y, "data")`         |
+//! | `plt.plot(x, y_hat, 'r', label="model")`     | `.line_with(&x, &y_hat, Style { color: (255, 0, 0), label: "model".into(), ..Style::default() })` |
+//! | `plt.title(t); plt.xlabel(a); plt.ylabel(b)` | `.title(t).xlabel(a).ylabel(b)`                 |
+//! | `plt.subplot(1, 2, 2)`                       | `.panel()`                                      |
+//! | `plt.contour(W, B, cost)`                    | `.contour(&w, &b, &cost)`                       |
+//! | `ax.plot_surface(W, B, cost)`                | `.surface(&w, &b, &cost)`                       |
+//!
+//! Mismatched lengths are programming errors and panic at once, naming both lengths.
+
+mod grid;
+mod render;
+mod summary;
+mod surface;
+mod values;
+
+pub(crate) use summary::num;
+pub use values::Values;
+
+use crate::error::{LabError, Result};
+use ndarray::Array2;
+use std::path::Path;
+
+/// matplotlib's `tab10` colours, used in turn by [`Figure::line`] and [`Figure::scatter`].
+const TAB10: [(u8, u8, u8); 10] = [
+    (31, 119, 180),
+    (255, 127, 14),
+    (44, 160, 44),
+    (214, 39, 40),
+    (148, 103, 189),
+    (140, 86, 75),
+    (227, 119, 194),
+    (127, 127, 127),
+    (188, 189, 34),
+    (23, 190, 207),
+];
+
+/// How a line is drawn by [`Figure::line_with`].
+///
+/// # Example
+/// ```
+/// use labkit::Style;
+/// // plt.plot(x, y, 'r--', alpha=0.5, label="fit")
+/// let style = Style { color: (255, 0, 0), alpha: 0.5, dashed: true, label: "fit".into(), ..Style::default() };
+/// assert_eq!(style.width, 2);
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+pub struct Style {
+    /// Red, green, blue.
+    pub color: (u8, u8, u8),
+    /// Opacity from 0 (invisible) to 1.
+    pub alpha: f64,
+    /// Stroke width in pixels.
+    pub width: u32,
+    /// Legend text; `""` means no legend entry.
+    pub label: String,
+    /// Draw dashes instead of a solid line.
+    pub dashed: bool,
+}
+
+impl Default for Style {
+    /// matplotlib's first colour (`tab:blue`), opaque, 2 px, no label, solid.
+    fn default() -> Self {
+        Style { color: TAB10[0], alpha: 1.0, width: 2, label: String::new(), dashed: false }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum GridKind {
+    Contour,
+    Heatmap,
+    Surface,
+}
+
+impl GridKind {
+    fn name(self) -> &'static str {
+        match self {
+            GridKind::Contour => "contour",
+            GridKind::Heatmap => "heatmap",
+            GridKind::Surface => "surface",
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+enum Series {
+    Line { x: Vec<f64>, y: Vec<f64>, style: Style },
+    Scatter { x: Vec<f64>, y: Vec<f64>, label: String, color: (u8, u8, u8) },
+    Progression { x: Vec<f64>, lines: Vec<Vec<f64>> },
+    Grid { kind: GridKind, xs: Vec<f64>, ys: Vec<f64>, z: Array2<f64> },
+}
+
+#[derive(Clone, Debug, Default)]
+struct Panel {
+    title: String,
+    xlabel: String,
+    ylabel: String,
+    series: Vec<Series>,
+}
+
+/// A figure of one or more panels side by side, rendered to SVG.
+///
+/// Shown inline by evcxr when it is the last expression of a cell; `println!("{fig}")`
+/// prints the same summary in words and numbers that plain-text viewers see.
+///
+/// # Panics
+/// Builder methods panic when x and y (or a grid and `z`) do not have matching lengths,
+/// with a message naming both lengths.
+///
+/// # Example
+/// ```
+/// use labkit::{array, Figure};
+/// let x = array![0.0, 1.0, 2.0];
+/// let fig = Figure::new().title("Data").xlabel("x").ylabel("y")
+///     .scatter(&x, &array![1.0, 3.0, 5.0], "data")
+///     .line(&x, [1.0, 3.0, 5.0], "y = 2x + 1");
+/// assert!(fig.to_svg().starts_with("<svg"));
+/// assert!(fig.to_string().contains("scatter \"data\": 3 points"));
+/// ```
+#[derive(Clone, Debug)]
+pub struct Figure {
+    width: u32,
+    height: u32,
+    panels: Vec<Panel>,
+}
+
+impl Default for Figure {
+    fn default() -> Self {
+        Figure::new()
+    }
+}
+
+impl Figure {
+    /// One empty panel of 640 × 420 pixels.
+    ///
+    /// # Example
+    /// ```
+    /// assert!(labkit::Figure::new().to_svg().contains(r#"width="640" height="420""#));
+    /// ```
+    pub fn new() -> Self {
+        Figure { width: 640, height: 420, panels: vec![Panel::default()] }
+    }
+
+    /// Size of each panel in pixels (`plt.figure(figsize=…)`).
+    ///
+    /// # Example
+    /// ```
+    /// let fig = labkit::Figure::new().size(400, 300).panel();
+    /// assert!(fig.to_svg().contains(r#"width="800" height="300""#));
+    /// ```
+    pub fn size(mut self, width: u32, height: u32) -> Self {
+        (self.width, self.height) = (width.max(100), height.max(100));
+        self
+    }
+
+    /// Title of the current (last) panel.
+    ///
+    /// # Example
+    /// ```
+    /// assert!(labkit::Figure::new().title("Loss").to_svg().contains("Loss"));
+    /// ```
+    pub fn title(mut self, t: &str) -> Self {
+        self.current().title = t.to_string();
+        self
+    }
+
+    /// x-axis label of the current panel.
+    ///
+    /// # Example
+    /// ```
+    /// assert!(labkit::Figure::new().xlabel("epoch").to_svg().contains("epoch"));
+    /// ```
+    pub fn xlabel(mut self, t: &str) -> Self {
+        self.current().xlabel = t.to_string();
+        self
+    }
+
+    /// y-axis label of the current panel.
+    ///
+    /// # Example
+    /// ```
+    /// assert!(labkit::Figure::new().ylabel("MSE").to_svg().contains("MSE"));
+    /// ```
+    pub fn ylabel(mut self, t: &str) -> Self {
+        self.current().ylabel = t.to_string();
+        self
+    }
+
+    /// Points as dots (`plt.scatter(x, y, label=label)`); `""` adds no legend entry.
+    ///
+    /// # Example
+    /// ```
+    /// let fig = labkit::Figure::new().scatter(vec![1.0, 2.0], vec![3.0, 4.0], "");
+    /// assert_eq!(fig.to_svg().matches("<circle").count(), 2);
+    /// ```
+    pub fn scatter(mut self, x: impl Values, y: impl Values, label: &str) -> Self {
+        let (x, y) = pair("scatter", x, y);
+        let color = self.next_color();
+        self.push(Series::Scatter { x, y, label: label.to_string(), color })
+    }
+
+    /// Points joined by a line in the next `tab10` colour (`plt.plot(x, y, label=label)`).
+    /// The legend is drawn when any series of the panel has a label.
+    ///
+    /// # Example
+    /// ```
+    /// let fig = labkit::Figure::new().line(0..50, vec![1.0; 50], "loss");
+    /// assert!(fig.to_string().contains("line \"loss\": 50 points, x 0..49"));
+    /// ```
+    pub fn line(mut self, x: impl Values, y: impl Values, label: &str) -> Self {
+        let style = Style { color: self.next_color(), label: label.to_string(), ..Style::default() };
+        self.line_with(x, y, style)
+    }
+
+    /// A line with an explicit [`Style`] (colour, opacity, width, label, dashes).
+    ///
+    /// # Example
+    /// ```
+    /// use labkit::{Figure, Style};
+    /// let red = Style { color: (255, 0, 0), ..Style::default() };
+    /// assert!(Figure::new().line_with([0.0, 1.0], [0.0, 1.0], red).to_svg().contains("#FF0000"));
+    /// ```
+    pub fn line_with(self, x: impl Values, y: impl Values, style: Style) -> Self {
+        let (x, y) = pair("line", x, y);
+        self.push(Series::Line { x, y, style })
+    }
+
+    /// The model after each training stage, from light to dark red, as in the lab:
+    /// `for i, l in enumerate(lines): plt.plot(x, l, color="red", alpha=i/(len(lines)*1.5)+0.33)`.
+    ///
+    /// # Example
+    /// ```
+    /// let x = vec![0.0, 1.0];
+    /// let fig = labkit::Figure::new().progression(&x, &[vec![0.0, 0.5], vec![0.0, 1.0]]);
+    /// assert!(fig.to_string().contains("progression of 2 lines"));
+    /// ```
+    pub fn progression(self, x: impl Values, lines: &[Vec<f64>]) -> Self {
+        let x = x.values();
+        for l in lines {
+            check_len("progression", "x", x.len(), "a line", l.len());
+        }
+        self.push(Series::Progression { x, lines: lines.to_vec() })
+    }
+
+    /// Iso-lines of `z[[j, i]] = f(xs[i], ys[j])` (NumPy's `meshgrid` layout) at about ten
+    /// round levels, found by marching squares, over a pale heat map (`plt.contour`).
+    ///
+    /// # Example
+    /// ```
+    /// use labkit::{Array1, Array2, Figure};
+    /// let xs = Array1::<f64>::linspace(-2.0, 2.0, 21);
+    /// let z = Array2::from_shape_fn((21, 21), |(j, i)| xs[i] * xs[i] + xs[j] * xs[j]);
+    /// assert!(Figure::new().contour(&xs, &xs, &z).to_svg().contains("<polyline"));
+    /// ```
+    pub fn contour(self, xs: impl Values, ys: impl Values, z: &Array2<f64>) -> Self {
+        self.grid(GridKind::Contour, xs, ys, z)
+    }
+
+    /// `z[[j, i]] = f(xs[i], ys[j])` as coloured cells (viridis), like `plt.pcolormesh`.
+    ///
+    /// # Example
+    /// ```
+    /// use labkit::{array, Figure};
+    /// let fig = Figure::new().heatmap([0.0, 1.0], [0.0, 1.0], &array![[0.0, 1.0], [2.0, 3.0]]);
+    /// assert!(fig.to_string().contains("heatmap"));
+    /// ```
+    pub fn heatmap(self, xs: impl Values, ys: impl Values, z: &Array2<f64>) -> Self {
+        self.grid(GridKind::Heatmap, xs, ys, z)
+    }
+
+    /// 3D surface of `z[[j, i]] = f(xs[i], ys[j])` (`ax.plot_surface(X, Y, Z, cmap="viridis")`).
+    /// Axis names come from [`xlabel`](Self::xlabel) and [`ylabel`](Self::ylabel); the
+    /// vertical axis is called "cost".
+    ///
+    /// # Example
+    /// ```
+    /// use labkit::{Array1, Array2, Figure};
+    /// let w = Array1::<f64>::linspace(-1.0, 3.0, 20);
+    /// let cost = Array2::from_shape_fn((20, 20), |(j, i)| (w[i] - 1.0).powi(2) + w[j].powi(2));
+    /// assert!(Figure::new().xlabel("w").ylabel("b").surface(&w, &w, &cost).to_svg().contains("<polygon"));
+    /// ```
+    pub fn surface(self, xs: impl Values, ys: impl Values, z: &Array2<f64>) -> Self {
+        self.grid(GridKind::Surface, xs, ys, z)
+    }
+
+    /// Starts a new, empty panel to the right; later calls apply to it.
+    ///
+    /// # Example
+    /// ```
+    /// let fig = labkit::Figure::new().title("data").panel().title("loss");
+    /// assert!(fig.to_string().starts_with("Figure with 2 panels"));
+    /// ```
+    pub fn panel(mut self) -> Self {
+        self.panels.push(Panel::default());
+        self
+    }
+
+    /// The whole figure as an SVG document (`width`, `height` and `viewBox` set).
+    ///
+    /// # Example
+    /// ```
+    /// assert!(labkit::Figure::new().to_svg().contains("viewBox"));
+    /// ```
+    pub fn to_svg(&self) -> String {
+        render::figure(self.width, self.height, &self.panels)
+    }
+
+    /// Writes the figure as SVG; any other extension is an error (no bitmap backend).
+    ///
+    /// # Example
+    /// ```
+    /// let fig = labkit::Figure::new();
+    /// assert!(fig.save("plot.png").unwrap_err().to_string().contains(".svg"));
+    /// # let path = std::env::temp_dir().join("labkit_doc_plot.svg");
+    /// fig.save(&path)?;
+    /// # Ok::<(), labkit::LabError>(())
+    /// ```
+    pub fn save(&self, path: impl AsRef<Path>) -> Result<()> {
+        let path = path.as_ref();
+        match path.extension().and_then(|e| e.to_str()) {
+            Some(ext) if ext.eq_ignore_ascii_case("svg") => std::fs::write(path, self.to_svg())
+                .map_err(|e| LabError::Invalid(format!("could not write {}: {e}", path.display()))),
+            _ => Err(LabError::Invalid(format!(
+                "Figure::save writes SVG only, so {} cannot be written: use a name ending in .svg \
+                 (convert it later, e.g. `rsvg-convert -o plot.png plot.svg`)",
+                path.display()
+            ))),
+        }
+    }
+
+    /// Shows the figure in evcxr/Jupyter: the SVG plus a `text/plain` summary.
+    pub fn evcxr_display(&self) {
+        crate::display::emit(&[("image/svg+xml", &self.to_svg()), ("text/plain", &self.to_string())]);
+    }
+
+    fn current(&mut self) -> &mut Panel {
+        self.panels.last_mut().expect("a figure always has a panel")
+    }
+
+    fn push(mut self, series: Series) -> Self {
+        self.current().series.push(series);
+        self
+    }
+
+    fn next_color(&mut self) -> (u8, u8, u8) {
+        let used = self
+            .current()
+            .series
+            .iter()
+            .filter(|s| matches!(s, Series::Line { .. } | Series::Scatter { .. }));
+        TAB10[used.count() % TAB10.len()]
+    }
+
+    fn grid(self, kind: GridKind, xs: impl Values, ys: impl Values, z: &Array2<f64>) -> Self {
+        let (xs, ys) = (xs.values(), ys.values());
+        if z.dim() != (ys.len(), xs.len()) || xs.len() < 2 || ys.len() < 2 {
+            panic!(
+                "Figure::{}: z has shape {:?} but needs (ys.len(), xs.len()) = ({}, {}), at least 2 × 2, \
+                 because z[[j, i]] = f(xs[i], ys[j])",
+                kind.name(),
+                z.shape(),
+                ys.len(),
+                xs.len()
+            );
+        }
+        self.push(Series::Grid { kind, xs, ys, z: z.clone() })
+    }
+}
+
+fn check_len(op: &str, x_name: &str, x: usize, y_name: &str, y: usize) {
+    if x != y {
+        panic!("Figure::{op}: {x_name} has {x} values but {y_name} has {y}; they must have the same length");
+    }
+}
+
+fn pair(op: &str, x: impl Values, y: impl Values) -> (Vec<f64>, Vec<f64>) {
+    let (x, y) = (x.values(), y.values());
+    check_len(op, "x", x.len(), "y", y.len());
+    (x, y)
+}
