@@ -7,7 +7,7 @@
 //! |-----------------------------------------|------------------------------------------|
 //! | `np.random.seed(42); np.random.rand(3)` | `RandomState::new(42).rand(3)`           |
 //! | `torch.manual_seed(0); torch.rand(100)` | `TorchGenerator::new(0).rand(100)`       |
-//! | `nn.Linear(1, 1)`                       | `Linear::torch_init(1, 1, &mut gen)`     |
+//! | `nn.Linear(1, 1)`                       | `Linear::torch_init(1, 1, &mut generator)` |
 //! | `layer(x)`                              | `layer.forward(&x)?`                     |
 //! | `nn.MSELoss()(y_pred, y)`               | `Loss::Mse.value(&y_pred, &y)?`          |
 //! | `loss.backward()`                       | `layer.backward(&x, &Loss::Mse.grad(&y_pred, &y)?)?` |
@@ -28,7 +28,9 @@ pub mod train;
 
 pub use data::*;
 pub use display::*;
-pub use error::{LabError, Result};
+// `Result<T>` stays in `labkit::error`: re-exported here, `use labkit::*` would shadow
+// std's two-parameter `Result` in students' code. Write `Result<T, LabError>` instead.
+pub use error::LabError;
 pub use grad::*;
 pub use linear::*;
 pub use loss::*;

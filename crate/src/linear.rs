@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! PyTorch                                  labkit
-//! layer = nn.Linear(1, 1)                  let mut layer = Linear::torch_init(1, 1, &mut gen);
+//! layer = nn.Linear(1, 1)                  let mut layer = Linear::torch_init(1, 1, &mut generator);
 //! y_pred = layer(x)                        let y_pred = layer.forward(&x)?;
 //! loss.backward()                          let grads = layer.backward(&x, &dloss_dpred)?;
 //! layer.weight.grad, layer.bias.grad       grads.weights, grads.bias
@@ -77,8 +77,8 @@ impl Linear {
     /// let layer = Linear::torch_init(1, 1, &mut TorchGenerator::new(42));
     /// assert!(layer.weights[[0, 0]].abs() <= 1.0 && layer.bias[0].abs() <= 1.0);
     /// ```
-    pub fn torch_init(in_features: usize, out_features: usize, gen: &mut TorchGenerator) -> Self {
-        let (w, b) = gen.linear_init(in_features, out_features);
+    pub fn torch_init(in_features: usize, out_features: usize, generator: &mut TorchGenerator) -> Self {
+        let (w, b) = generator.linear_init(in_features, out_features);
         Linear { weights: w.mapv(f64::from), bias: b.mapv(f64::from) }
     }
 
