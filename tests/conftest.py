@@ -35,23 +35,27 @@ class Executed:
         return [o for c in self.nb.cells for o in c.get("outputs", []) if mime in o.get("data", {})]
 
 
+class Runs:
+    """Executes each notebook the first time a test asks for it, once per session."""
+
+    def __init__(self, out):
+        self.out, self.done = out, {}
+
+    def __getitem__(self, name):
+        if name not in self.done:
+            path = ROOT / "notebooks" / f"{name}.ipynb"
+            assert path.exists(), f"notebooks/{name}.ipynb does not exist"
+            result = run_notebooks.run_one(path, self.out, cell_timeout=900, notebook_timeout=1800)
+            run_notebooks.report(result)
+            self.done[name] = Executed(result, nbformat.read(self.out / f"{name}.ipynb", as_version=4))
+        return self.done[name]
+
+
 @pytest.fixture(scope="session")
-def executed(tmp_path_factory):
-    out = ROOT / "build" / "test"
-    runs = {}
-    for name in NOTEBOOKS:
-        path = ROOT / "notebooks" / f"{name}.ipynb"
-        if not path.exists():
-            runs[name] = None
-            continue
-        result = run_notebooks.run_one(path, out, cell_timeout=900, notebook_timeout=1800)
-        run_notebooks.report(result)
-        runs[name] = Executed(result, nbformat.read(out / f"{name}.ipynb", as_version=4))
-    return runs
+def executed():
+    return Runs(ROOT / "build" / "test")
 
 
 @pytest.fixture
 def notebook(executed, request):
-    run = executed[request.param]
-    assert run is not None, f"notebooks/{request.param}.ipynb does not exist"
-    return run
+    return executed[request.param]
