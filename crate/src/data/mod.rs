@@ -37,9 +37,9 @@ pub struct Lab04 {
 /// assert!((data.y[0] - (4.0 * data.x[0] + data.noise[0] - 1.0)).abs() < 1e-6);
 /// ```
 pub fn lab04() -> Lab04 {
-    let mut gen = TorchGenerator::new(0);
-    let x: Array1<f32> = gen.rand(100);
-    let noise: Array1<f32> = gen.student_t(2.0, 100);
+    let mut generator = TorchGenerator::new(0);
+    let x: Array1<f32> = generator.rand(100);
+    let noise: Array1<f32> = generator.student_t(2.0, 100);
     let y = (&x * 4.0_f32 + &noise) + (-1.0_f32);
     Lab04 { x: x.mapv(f64::from), y: y.mapv(f64::from), noise: noise.mapv(f64::from) }
 }

@@ -10,8 +10,8 @@
 //! | `np.random.randn(100, 1)`                | `state.randn((100, 1))`                     |
 //! | `np.random.shuffle(idx)`                 | `state.shuffle(idx.as_slice_mut().unwrap())` |
 //! | `torch.manual_seed(0); torch.rand(100)`  | `TorchGenerator::new(0).rand(100)`          |
-//! | `torch.randn(100, 1)`                    | `gen.randn((100, 1))`                       |
-//! | `nn.Linear(1, 1)` (its initial weights)  | `gen.linear_init(1, 1)`                     |
+//! | `torch.randn(100, 1)`                    | `generator.randn((100, 1))`                       |
+//! | `nn.Linear(1, 1)` (its initial weights)  | `generator.linear_init(1, 1)`                     |
 //!
 //! [`NumpyUniform`] and [`TorchUniform`] plug the same conversions into `rand` and
 //! `ndarray-rand`, e.g. `Array::random_using((2, 3), NumpyUniform, &mut state)`.

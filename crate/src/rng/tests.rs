@@ -164,50 +164,50 @@ fn torch_uniform_with_ndarray_rand_equals_rand() {
 #[test]
 fn small_randn_and_linear_init_match_pytorch_deep_teaching() {
     // Exact (bit-identical): double Box–Muller with the generator's cached sin value.
-    let mut gen = TorchGenerator::new(42);
+    let mut generator = TorchGenerator::new(42);
     let thetas = [
-        gen.randn((1, 1))[[0, 0]],
-        gen.randn((1, 1))[[0, 0]],
-        gen.randn(1)[0],
-        gen.randn((1, 1))[[0, 0]],
+        generator.randn((1, 1))[[0, 0]],
+        generator.randn((1, 1))[[0, 0]],
+        generator.randn(1)[0],
+        generator.randn((1, 1))[[0, 0]],
     ];
     assert_f32_bits(thetas, &DEEP_TEACHING_THETAS);
-    let (w, b) = gen.linear_init(1, 1);
+    let (w, b) = generator.linear_init(1, 1);
     assert_f32_bits([w[[0, 0]], b[0]], &DEEP_TEACHING_LINEAR);
 }
 
 #[test]
 fn large_randn_and_linear_init_match_pytorch_blog() {
-    let mut gen = TorchGenerator::new(42);
-    assert_f32_close(gen.randn((100, 1)), &BLOG_X, TORCH_SIMD_TOL);
-    assert_f32_close(gen.randn((100, 1)), &BLOG_NOISE, TORCH_SIMD_TOL);
+    let mut generator = TorchGenerator::new(42);
+    assert_f32_close(generator.randn((100, 1)), &BLOG_X, TORCH_SIMD_TOL);
+    assert_f32_close(generator.randn((100, 1)), &BLOG_NOISE, TORCH_SIMD_TOL);
     // The uniforms are exact, so nn.Linear after them is bit-identical.
-    let (w, b) = gen.linear_init(1, 1);
+    let (w, b) = generator.linear_init(1, 1);
     assert_f32_bits([w[[0, 0]], b[0]], &BLOG_LINEAR);
 }
 
 #[test]
 fn student_t_matches_pytorch() {
-    let mut gen = TorchGenerator::new(0);
-    gen.rand(100);
-    assert_f32_close(gen.student_t(2.0, 100), &STUDENT_T_2, TORCH_SIMD_TOL);
+    let mut generator = TorchGenerator::new(0);
+    generator.rand(100);
+    assert_f32_close(generator.student_t(2.0, 100), &STUDENT_T_2, TORCH_SIMD_TOL);
 }
 
 #[test]
 fn student_t_parts_match_pytorch_normal_and_standard_gamma() {
     // StudentT(2).sample((100,)) = normal_() of 100, then _standard_gamma(1.0) of 100.
-    let mut gen = TorchGenerator::new(0);
-    gen.rand(100);
-    assert_f32_close(gen.randn(100), &STUDENT_T_NORMAL_PART, TORCH_SIMD_TOL);
-    assert_f32_close(gen.standard_gamma(1.0, 100), &STUDENT_T_GAMMA_PART, TORCH_SIMD_TOL);
+    let mut generator = TorchGenerator::new(0);
+    generator.rand(100);
+    assert_f32_close(generator.randn(100), &STUDENT_T_NORMAL_PART, TORCH_SIMD_TOL);
+    assert_f32_close(generator.standard_gamma(1.0, 100), &STUDENT_T_GAMMA_PART, TORCH_SIMD_TOL);
 }
 
 #[test]
 fn manual_seed_clears_the_normal_cache() {
-    let mut gen = TorchGenerator::new(42);
-    gen.randn(1); // leaves the Box–Muller sin value cached
-    gen.manual_seed(42);
-    assert_f32_bits(gen.randn(1), &DEEP_TEACHING_THETAS[..1]);
+    let mut generator = TorchGenerator::new(42);
+    generator.randn(1); // leaves the Box–Muller sin value cached
+    generator.manual_seed(42);
+    assert_f32_bits(generator.randn(1), &DEEP_TEACHING_THETAS[..1]);
 }
 
 #[test]

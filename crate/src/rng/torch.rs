@@ -14,8 +14,8 @@ use rand_core::RngCore;
 /// use ndarray::Array;
 /// use ndarray_rand::RandomExt;
 ///
-/// let mut gen = TorchGenerator::new(0);
-/// let x = Array::random_using(3, TorchUniform, &mut gen); // torch.manual_seed(0); torch.rand(3)
+/// let mut generator = TorchGenerator::new(0);
+/// let x = Array::random_using(3, TorchUniform, &mut generator); // torch.manual_seed(0); torch.rand(3)
 /// assert_eq!(x[0], 0.49625658988952637_f32);
 /// ```
 #[derive(Clone, Copy, Debug, Default)]
@@ -32,15 +32,15 @@ impl Distribution<f32> for TorchUniform {
 /// ```python
 /// torch.manual_seed(42); X = torch.randn(100, 1); model = nn.Linear(1, 1)
 /// ```
-/// becomes `let mut gen = TorchGenerator::new(42); let x = gen.randn((100, 1)); let (w, b) = gen.linear_init(1, 1);`.
+/// becomes `let mut generator = TorchGenerator::new(42); let x = generator.randn((100, 1)); let (w, b) = generator.linear_init(1, 1);`.
 /// Results are float32, as PyTorch's default dtype.
 ///
 /// # Example
 /// ```
 /// use labkit::TorchGenerator;
 ///
-/// let mut gen = TorchGenerator::new(42);          // torch.manual_seed(42)
-/// let theta_0 = gen.randn((1, 1));                 // torch.randn(1, 1)
+/// let mut generator = TorchGenerator::new(42);          // torch.manual_seed(42)
+/// let theta_0 = generator.randn((1, 1));                 // torch.randn(1, 1)
 /// assert_eq!(theta_0[[0, 0]], 0.33669036626815796_f32);
 /// ```
 #[derive(Clone, Debug)]
@@ -58,10 +58,10 @@ impl TorchGenerator {
     /// `torch.manual_seed(seed)` again: restarts the stream and forgets the cached normal.
     ///
     /// ```
-    /// let mut gen = labkit::TorchGenerator::new(42);
-    /// let first = gen.randn(1)[0]; // its Box–Muller partner is now cached
-    /// gen.manual_seed(42);
-    /// assert_eq!(gen.randn(1)[0], first);
+    /// let mut generator = labkit::TorchGenerator::new(42);
+    /// let first = generator.randn(1)[0]; // its Box–Muller partner is now cached
+    /// generator.manual_seed(42);
+    /// assert_eq!(generator.randn(1)[0], first);
     /// ```
     pub fn manual_seed(&mut self, seed: u64) {
         *self = TorchGenerator::new(seed);
@@ -245,8 +245,8 @@ impl TorchGenerator {
     /// computes x·W + b where PyTorch computes x·Wᵀ + b.
     ///
     /// ```
-    /// let mut gen = labkit::TorchGenerator::new(0);
-    /// let (w, b) = gen.linear_init(3, 2); // nn.Linear(3, 2): weight (2, 3), here (3, 2)
+    /// let mut generator = labkit::TorchGenerator::new(0);
+    /// let (w, b) = generator.linear_init(3, 2); // nn.Linear(3, 2): weight (2, 3), here (3, 2)
     /// assert_eq!((w.dim(), b.len()), ((3, 2), 2));
     /// assert!(w.iter().all(|v| v.abs() <= 1.0 / 3f32.sqrt()));
     /// ```
