@@ -8,23 +8,44 @@ pub enum LabError {
     /// Two arrays whose shapes must agree do not. `rule` states the agreement needed and
     /// how it fails, e.g. `"x.ncols() == weights.nrows(), but 2 != 1"`.
     Shape {
+        /// The operation that checked, e.g. `"Linear::forward"`.
         op: &'static str,
+        /// What the first array is, e.g. `"x"`.
         left_name: &'static str,
+        /// Its shape.
         left: Vec<usize>,
+        /// What the second array is, e.g. `"weights"`.
         right_name: &'static str,
+        /// Its shape.
         right: Vec<usize>,
+        /// The agreement needed and how it fails.
         rule: String,
     },
     /// A loss or parameter became NaN or infinite during training.
     Diverged {
+        /// The step (epoch) at which divergence was detected, counting from 0.
         step: usize,
+        /// The loss at that step.
         value: f64,
+        /// The learning rate in use, if known, to suggest a smaller one.
         learning_rate: Option<f64>,
     },
     /// A data file could not be read; `line` is 1-based when known.
-    Data { source: String, line: Option<usize>, reason: String },
+    Data {
+        /// The file or URL read.
+        source: String,
+        /// The 1-based physical line, when known.
+        line: Option<usize>,
+        /// What is wrong there.
+        reason: String,
+    },
     /// A download failed (network, timeout, HTTP status or unreadable body).
-    Download { url: String, reason: String },
+    Download {
+        /// The address asked for.
+        url: String,
+        /// Why it failed (timeout, HTTP status, not a CSV of the expected layout, ...).
+        reason: String,
+    },
     /// An argument outside its allowed range (e.g. a negative learning rate).
     Invalid(String),
 }

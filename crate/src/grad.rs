@@ -70,8 +70,11 @@ pub fn numerical_gradient<D: Dimension>(
 /// error `|a − n| / max(|a|, |n|)` (0 when both are 0).
 #[derive(Debug, Clone, PartialEq)]
 pub struct GradCheck {
+    /// The gradient as given (from a formula or backpropagation).
     pub analytic: ArrayD<f64>,
+    /// The central-difference estimate.
     pub numerical: ArrayD<f64>,
+    /// `|a − n| / max(|a|, |n|)` per parameter.
     pub relative_error: ArrayD<f64>,
 }
 

@@ -14,6 +14,8 @@
 //! | `optim.SGD(params, lr=0.01).step()`     | `Sgd::new(0.01).step(&mut layer, &grads)` |
 //! | `plt.scatter(x, y)`                     | `Figure::new().scatter(&x, &y, "data")`  |
 
+#![warn(missing_docs)]
+
 pub mod data;
 pub mod display;
 pub mod error;

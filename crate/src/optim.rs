@@ -53,7 +53,9 @@ pub trait Optimizer {
 /// ```
 #[derive(Debug, Clone)]
 pub struct Sgd {
+    /// Learning rate.
     pub lr: f64,
+    /// Momentum μ (0 for plain gradient descent).
     pub momentum: f64,
     velocity: Vec<Option<ArrayD<f64>>>,
 }
@@ -107,8 +109,11 @@ impl Optimizer for Sgd {
 /// ```
 #[derive(Debug, Clone)]
 pub struct Adam {
+    /// Learning rate.
     pub lr: f64,
+    /// Decay rates (β₁, β₂) of the running averages of g and g².
     pub betas: (f64, f64),
+    /// ε added to the denominator for numerical stability.
     pub eps: f64,
     t: i32,
     moments: Vec<Option<(ArrayD<f64>, ArrayD<f64>)>>,

@@ -12,10 +12,15 @@ use crate::optim::Optimizer;
 /// `loss.item()` before `optimizer.step()`).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct History {
+    /// The loss at each epoch.
     pub loss: Vec<f64>,
+    /// The weights at each epoch.
     pub weights: Vec<Array2<f64>>,
+    /// The bias at each epoch.
     pub bias: Vec<Array1<f64>>,
+    /// `∂L/∂W` at each epoch.
     pub grad_weights: Vec<Array2<f64>>,
+    /// `∂L/∂b` at each epoch.
     pub grad_bias: Vec<Array1<f64>>,
 }
 

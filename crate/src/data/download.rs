@@ -25,7 +25,10 @@ pub enum Source {
     /// Downloaded from this URL.
     Downloaded(String),
     /// The copy shipped with the crate, used because the download failed for `reason`.
-    Bundled { reason: String },
+    Bundled {
+        /// Why the download failed.
+        reason: String,
+    },
 }
 
 impl fmt::Display for Source {
