@@ -13,7 +13,7 @@ KERNEL := $(VENV)/share/jupyter/kernels/rust/kernel.json
 PYTHON ?= python3
 export JUPYTER_PLATFORM_DIRS := 1
 
-.PHONY: setup run lab test test-crate test-notebooks bench clean help
+.PHONY: setup run lab test bench clean help
 
 help:
 	@echo "make run    execute all notebooks into build/ (HTML + executed .ipynb)"
