@@ -59,3 +59,26 @@ def executed():
 @pytest.fixture
 def notebook(executed, request):
     return executed[request.param]
+
+
+_runs = []
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _remember_runs(executed):
+    _runs.append(executed)
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Each executed notebook's wall time, median cell and slowest cells, after the tests."""
+    for runs in _runs:
+        if not runs.done:
+            continue
+        terminalreporter.section("notebook timings")
+        for run in runs.done.values():
+            r = run.result
+            secs = sorted(c["seconds"] for c in r["cells"])
+            slow = sorted(r["cells"], key=lambda c: -c["seconds"])[:2]
+            terminalreporter.write_line(
+                f"{r['notebook']:<22} {r['wall_seconds']:7.1f} s  median cell {run_notebooks.median(secs):.2f} s  "
+                + "  ".join(f"[cell {c['index']}: {c['seconds']:.1f} s]" for c in slow))
