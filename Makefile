@@ -21,6 +21,8 @@ help:
 	@echo "make lab    open JupyterLab on notebooks/ with the Rust kernel"
 	@echo "make setup  install evcxr_jupyter, the Python venv and the kernel (done by the others)"
 	@echo "make bench  benchmarks (crate throughput, notebook timings)"
+	@echo "make release                 student versions (nbgrader) into build/release/"
+	@echo "make grade SUBMISSIONS=<dir> grade <dir>/<student>/<notebook>.ipynb into build/grades/ (root: sandbox)"
 
 setup: $(EVCXR_STAMP) $(VENV_STAMP) $(KERNEL)
 
@@ -51,6 +53,19 @@ test: setup
 bench: setup
 	cargo bench -p labkit --bench gd_step
 	$(VENV)/bin/python tools/bench_notebooks.py
+	$(VENV)/bin/python tools/bench_grading.py
+
+# Student versions of the notebooks (solutions stripped, hidden tests removed) with a copy of
+# the crate: build/release/{notebooks,crate}; nbgrader's course and gradebook: build/course.
+release: setup
+	$(VENV)/bin/python grading/release.py
+
+# Auto-grading in a sandbox (needs root): scores.csv, totals.csv, feedback/ in build/grades.
+# Resumes where an interrupted run stopped. GRADE_FLAGS e.g. "-j 1 --regrade".
+grade: setup
+	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=<dir with <student>/<notebook>.ipynb>"; exit 2; }
+	test -f build/course/gradebook.db || $(VENV)/bin/python grading/release.py
+	$(VENV)/bin/python grading/grade.py "$(SUBMISSIONS)" $(GRADE_FLAGS)
 
 clean:
 	rm -rf build

@@ -62,6 +62,7 @@ def notebook(executed, request):
 
 
 _runs = []
+TIMINGS = {}  # other timings to report after the tests: {what: seconds} (test_grading.py)
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -82,3 +83,7 @@ def pytest_terminal_summary(terminalreporter):
             terminalreporter.write_line(
                 f"{r['notebook']:<22} {r['wall_seconds']:7.1f} s  median cell {run_notebooks.median(secs):.2f} s  "
                 + "  ".join(f"[cell {c['index']}: {c['seconds']:.1f} s]" for c in slow))
+    if TIMINGS:
+        terminalreporter.section("grading timings")
+        for what, seconds in TIMINGS.items():
+            terminalreporter.write_line(f"{seconds:8.1f} s  {what}")

@@ -1,0 +1,517 @@
+"""Grades a folder of submissions (`make grade SUBMISSIONS=<dir>`).
+
+    python grading/grade.py SUBMISSIONS [--out build/grades] [-j JOBS] [--regrade]
+                            [--cell-timeout S] [--notebook-timeout S] [--memory-mb MB]
+
+SUBMISSIONS/<student_id>/<notebook>.ipynb, notebooks named as in the release
+(five_steps, lab04, learning_rates, deep_teaching, gistemp); a missing notebook scores 0.
+
+Every (student, notebook) is re-executed from scratch by grading/worker.py with nbgrader
+autograde (outputs that came with the submission are discarded; hidden tests are put back
+by nbgrader's checksum check; deleted cells are restored) in a sandbox: own network
+namespace, own PID/mount namespaces, unprivileged uid, private tmpfs root, memory and
+process limits, time limits per cell and per notebook (see grading/sandbox/kernel.sh).
+
+Output in --out (default build/grades):
+    scores.csv    student, notebook, score, max_score, status, manual_max, seconds, notes
+                  (one row per graded pair, appended as soon as it is graded)
+    totals.csv    student, score, max_score (autograded points, all notebooks)
+    feedback/<student>/<notebook>.html    nbgrader feedback: every check, its points, why it failed
+    results/<student>/<notebook>.json     details (per check, errors), logs/ worker logs
+status: ok | cell time limit | time limit (notebook) | memory limit | kernel died | unreadable |
+        missing | grader error.
+
+Restartable: pairs already in scores.csv are skipped (except "grader error" rows, which
+are retried); --regrade grades everything again (the old rows are replaced).
+Speed: evcxr's build directory (compiled ndarray, plotters, polars, labkit) is built once
+into build/grading/template by running the solution notebooks in the same sandbox; each
+submission then gets a private copy-on-write overlay of it, so it starts warm.
+"""
+import argparse
+import concurrent.futures as futures
+import contextlib
+import csv
+import fcntl
+import hashlib
+import json
+import os
+import queue
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+from common import ASSIGNMENT, COURSE, NOTEBOOKS, RELEASE, ROOT, SANDBOX_UID, STATE  # noqa: E402
+
+FIELDS = ["student", "notebook", "score", "max_score", "status", "manual_max", "seconds", "notes"]
+STUDENT_ID = re.compile(r"^[A-Za-z0-9_@+-][A-Za-z0-9_.@+-]{0,63}$")
+CGROUP_V1 = Path("/sys/fs/cgroup")
+
+
+def log(msg):
+    print(msg, flush=True)
+
+
+# ---------------------------------------------------------------------------- environment
+
+def check_environment():
+    problems = []
+    if os.geteuid() != 0:
+        problems.append("grading runs student code in a sandbox that needs root "
+                        "(namespaces, cgroups, switching to an unprivileged uid): run it as root or with sudo")
+    for tool in ("unshare", "setpriv", "ip", "chroot", "cargo", "rustc"):
+        if not shutil.which(tool):
+            problems.append(f"`{tool}` not found on PATH")
+    if not (ROOT / ".tools" / "bin" / "evcxr_jupyter").exists():
+        problems.append("evcxr_jupyter is not installed: run `make setup`")
+    if not (COURSE / "gradebook.db").exists() or not (RELEASE / "notebooks").is_dir():
+        problems.append("no release: run `make release` first")
+    if problems:
+        raise SystemExit("cannot grade:\n  " + "\n  ".join(problems))
+    newer = [p.name for p in (ROOT / "notebooks").glob("*.ipynb")
+             if (COURSE / "source" / ASSIGNMENT / p.name).exists()
+             and p.read_bytes() != (COURSE / "source" / ASSIGNMENT / p.name).read_bytes()]
+    if newer:
+        log(f"note: notebooks/ differs from the release for {', '.join(sorted(newer))}; "
+            "grading uses the release (build/course); run `make release` to use the new versions")
+
+
+def sysroot():
+    return subprocess.run(["rustc", "--print", "sysroot"], check=True, capture_output=True, text=True).stdout.strip()
+
+
+def digest(*parts):
+    h = hashlib.sha256()
+    for part in parts:
+        h.update(part if isinstance(part, bytes) else str(part).encode())
+        h.update(b"\0")
+    return h.hexdigest()[:20]
+
+
+def tree_digest(root):
+    files = sorted(p for p in Path(root).rglob("*") if p.is_file())
+    return digest(*[x for p in files for x in (str(p.relative_to(root)), p.read_bytes())])
+
+
+def ensure_vendor(root_sysroot):
+    """Crate sources for offline builds in the sandbox: our lock file plus the standard
+    library's (evcxr's rust-analyzer loads the sysroot with `cargo metadata`)."""
+    vendor = STATE / "vendor"
+    stamp = STATE / "vendor.stamp"
+    key = digest((RELEASE / "Cargo.lock").read_bytes(), root_sysroot)
+    if vendor.is_dir() and stamp.exists() and stamp.read_text() == key:
+        return
+    log("vendoring crate sources for offline builds (build/grading/vendor) ...")
+    tmp = STATE / "vendor.tmp"
+    shutil.rmtree(tmp, ignore_errors=True)
+    library = Path(root_sysroot) / "lib" / "rustlib" / "src" / "rust" / "library" / "Cargo.toml"
+    cmd = ["cargo", "vendor", "--versioned-dirs", "--manifest-path", str(RELEASE / "Cargo.toml")]
+    if library.exists():
+        cmd += ["-s", str(library)]
+    cmd.append(str(tmp))
+    env = dict(os.environ, RUSTC_BOOTSTRAP="1")  # the std workspace manifest uses nightly keys
+    for extra in (["--offline"], []):
+        if subprocess.run(cmd[:2] + extra + cmd[2:], env=env, stdout=subprocess.DEVNULL,
+                          stderr=subprocess.PIPE, text=True).returncode == 0:
+            break
+    else:
+        raise SystemExit("cargo vendor failed (is crates.io reachable, or the registry cache filled by `cargo test`?)")
+    shutil.rmtree(vendor, ignore_errors=True)
+    tmp.rename(vendor)
+    stamp.write_text(key)
+
+
+def template_key(root_sysroot):
+    rustc = subprocess.run(["rustc", "-vV"], capture_output=True, text=True).stdout
+    evcxr = ROOT / ".tools" / "bin" / "evcxr_jupyter"
+    return digest(tree_digest(RELEASE / "crate"), (RELEASE / "Cargo.toml").read_bytes(),
+                  (RELEASE / "Cargo.lock").read_bytes(), rustc, root_sysroot, evcxr.stat().st_size,
+                  (ROOT / "tools" / "evcxr" / "evcxr.toml").read_bytes(),
+                  (HERE / "sandbox" / "kernel.sh").read_bytes())
+
+
+# ---------------------------------------------------------------------------- running workers
+
+class Slots:
+    """A worker's slot: its cgroups (labkit-grading/slot-N). Slot numbers are unique across
+    all grading processes on the machine (a lock file each); `n` bounds this run's share."""
+
+    def __init__(self, n):
+        self.sem = threading.Semaphore(n)
+
+    @contextlib.contextmanager
+    def take(self):
+        with self.sem:
+            locks = STATE / "slots"
+            locks.mkdir(parents=True, exist_ok=True)
+            while True:
+                for slot in range(64):
+                    f = open(locks / f"slot-{slot}.lock", "w")
+                    try:
+                        fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    except BlockingIOError:
+                        f.close()
+                        continue
+                    try:
+                        clear_cgroups(slot)
+                        yield slot
+                    finally:
+                        clear_cgroups(slot)
+                        f.close()
+                    return
+                time.sleep(1)
+
+
+def cgroup_dirs(slot):
+    return [CGROUP_V1 / ctl / "labkit-grading" / f"slot-{slot}" for ctl in ("memory", "pids", "cpu")] + \
+        [CGROUP_V1 / f"labkit-grading-slot-{slot}"]
+
+
+def memory_use(slot):
+    """(peak MB, number of processes killed for memory) of the slot's last kernel."""
+    v1 = CGROUP_V1 / "memory" / "labkit-grading" / f"slot-{slot}"
+    v2 = CGROUP_V1 / f"labkit-grading-slot-{slot}"
+    peak, kills = None, 0
+    for f in (v1 / "memory.max_usage_in_bytes", v2 / "memory.peak"):
+        try:
+            peak = round(int(f.read_text()) / 2**20)
+            break
+        except (OSError, ValueError):
+            pass
+    for f in (v1 / "memory.oom_control", v2 / "memory.events"):
+        try:
+            stats = dict(line.split() for line in f.read_text().splitlines())
+            kills = int(stats.get("oom_kill", 0))
+            break
+        except (OSError, ValueError):
+            pass
+    return peak, kills
+
+
+def clear_cgroups(slot):
+    """Kills anything left in the slot's cgroups and removes them (fresh limits next time)."""
+    for d in cgroup_dirs(slot):
+        if not d.is_dir():
+            continue
+        for _ in range(50):
+            try:
+                pids = [int(p) for p in (d / "cgroup.procs").read_text().split()]
+            except OSError:
+                pids = []
+            if not pids:
+                break
+            for pid in pids:
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+            time.sleep(0.1)
+        try:
+            d.rmdir()
+        except OSError:
+            pass
+
+
+RUNNING = set()
+RUNNING_LOCK = threading.Lock()
+
+
+def run_worker(args, student, notebook, submission, slot, mode, out):
+    """Runs worker.py for one pair in a fresh network+PID namespace; returns its result dict."""
+    run_dir = STATE / "runs" / digest(out)[:8] / student / notebook
+    result_file = run_dir.parent / f"{notebook}.result.json"
+    result_file.unlink(missing_ok=True)
+    logfile = out / "logs" / student / f"{notebook}.log"
+    logfile.parent.mkdir(parents=True, exist_ok=True)
+    feedback = out / "feedback" / student / f"{notebook}.html"
+    # dies with this process (pdeathsig); PID namespace: when the worker ends, everything it
+    # started (kernel, student processes) ends too; network namespace with loopback only
+    cmd = [
+        "setpriv", "--pdeathsig", "KILL", "--",
+        "unshare", "--net", "--pid", "--mount", "--fork", "--kill-child", "--mount-proc", "--",
+        "sh", "-c", 'ip link set lo up && exec "$@"', "sh",
+        sys.executable, str(HERE / "worker.py"),
+        "--student", student, "--notebook", notebook, "--submission", str(submission),
+        "--run-dir", str(run_dir), "--result", str(result_file), "--feedback", str(feedback),
+        "--mode", mode, "--slot", str(slot), "--sysroot", args.sysroot,
+        "--cell-timeout", str(args.cell_timeout), "--dep-timeout", str(args.dep_timeout),
+        "--notebook-timeout", str(args.notebook_timeout), "--memory-mb", str(args.memory_mb),
+    ]
+    started = time.monotonic()
+    hard_limit = args.notebook_timeout + 300
+    with open(logfile, "w") as logf:
+        proc = subprocess.Popen(cmd, stdout=logf, stderr=subprocess.STDOUT, start_new_session=True, cwd=ROOT)
+        with RUNNING_LOCK:
+            RUNNING.add(proc)
+        try:
+            proc.wait(timeout=hard_limit)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+        finally:
+            with RUNNING_LOCK:
+                RUNNING.discard(proc)
+    seconds = round(time.monotonic() - started, 1)
+    peak, oom_kills = memory_use(slot)
+    try:
+        result = json.loads(result_file.read_text())
+    except (OSError, ValueError):
+        killed = seconds >= hard_limit
+        result = {"student": student, "notebook": notebook, "score": 0.0, "max_score": None,
+                  "manual_max": 0.0, "status": "time limit" if killed else "grader error",
+                  "notes": [f"the grading process was stopped after {hard_limit} s" if killed else
+                            f"the worker ended without a result (exit {proc.returncode}); see {logfile}"],
+                  "checks": [], "errors": []}
+    result["seconds"] = seconds
+    result["peak_memory_mb"] = peak
+    if oom_kills:
+        result["notes"].append(f"the memory limit ({args.memory_mb} MB) was reached: "
+                               f"{oom_kills} process(es) of the notebook were killed")
+        if result["status"] not in ("unreadable", "missing", "grader error"):
+            result["status"] = "memory limit"  # the cause, even if a time limit was hit as well
+    return result
+
+
+# ---------------------------------------------------------------------------- the template
+
+def ensure_template(args, notebooks, out):
+    template = STATE / "template"
+    key_file = STATE / "template.key"
+    key = template_key(args.sysroot)
+    if template.is_dir() and key_file.exists() and key_file.read_text() == key:
+        return
+    log("warming evcxr's build directory (build/grading/template) with the solution notebooks;"
+        " the first time this compiles all dependencies (several minutes) ...")
+    template.mkdir(parents=True, exist_ok=True)
+    os.chown(template, SANDBOX_UID, SANDBOX_UID)
+    key_file.unlink(missing_ok=True)
+    # generous limits: this is the instructor's code, and the first cell compiles everything
+    template_args = argparse.Namespace(**{**vars(args), "cell_timeout": max(args.cell_timeout, 600),
+                                          "notebook_timeout": max(args.notebook_timeout, 3600),
+                                          "memory_mb": max(args.memory_mb, 4096)})
+    with Slots(1).take() as slot:
+        for name in notebooks:
+            source = COURSE / "source" / ASSIGNMENT / f"{name}.ipynb"
+            t0 = time.monotonic()
+            result = run_worker(template_args, "_solutions", name, source, slot, "template",
+                                STATE / "template-run")
+            full = result["max_score"] is not None and result["score"] == result["max_score"]
+            log(f"  {name:16s} {time.monotonic() - t0:6.1f} s   solution notebook: "
+                f"{fmt(result['score'])}/{fmt(result['max_score'])} {result['status']}"
+                + ("" if full else "   <-- the solution does not get full marks"))
+    key_file.write_text(key)
+
+
+# ---------------------------------------------------------------------------- scores
+
+def fmt(x):
+    return "-" if x is None else f"{x:g}"
+
+
+def read_scores(path):
+    if not path.exists():
+        return []
+    with open(path, newline="") as f:
+        return list(csv.DictReader(f))
+
+
+class ScoreFile:
+    """scores.csv, appended and flushed to disk row by row."""
+
+    def __init__(self, path, regrade_all):
+        self.path = path
+        self.lock = threading.Lock()
+        rows = [] if regrade_all else [r for r in read_scores(path) if r["status"] != "grader error"]
+        self._rewrite(rows)
+        self.rows = rows
+
+    def _rewrite(self, rows):
+        tmp = self.path.with_suffix(".tmp")
+        with open(tmp, "w", newline="") as f:
+            w = csv.DictWriter(f, FIELDS)
+            w.writeheader()
+            w.writerows(rows)
+            f.flush()
+            os.fsync(f.fileno())
+        tmp.replace(self.path)
+
+    def done(self):
+        return {(r["student"], r["notebook"]) for r in self.rows}
+
+    def add(self, row):
+        with self.lock:
+            self.rows.append(row)
+            with open(self.path, "a", newline="") as f:
+                csv.DictWriter(f, FIELDS).writerow(row)
+                f.flush()
+                os.fsync(f.fileno())
+
+
+def max_points():
+    """Autograded and hand-graded points per notebook, from the gradebook."""
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{COURSE / 'gradebook.db'}") as gb:
+        assignment = gb.find_assignment(ASSIGNMENT)
+        return {nb.name: (sum(c.max_score for c in nb.grade_cells if c.cell_type == "code"),
+                          sum(c.max_score for c in nb.grade_cells if c.cell_type != "code"))
+                for nb in assignment.notebooks}
+
+
+def row_from(result):
+    notes = "; ".join(n.replace("\n", " ")[:300] for n in result.get("notes", []))
+    return {"student": result["student"], "notebook": result["notebook"], "score": fmt(result["score"]),
+            "max_score": fmt(result["max_score"]), "status": result["status"],
+            "manual_max": fmt(result.get("manual_max", 0)), "seconds": result.get("seconds", ""), "notes": notes}
+
+
+def summary(rows, students, notebooks, out):
+    table = {(r["student"], r["notebook"]): r for r in rows}
+    width = max([len(s) for s in students] + [7])
+    cols = [n[:14] for n in notebooks]
+    log("")
+    log(f"{'student':{width}s}  " + "  ".join(f"{c:>14s}" for c in cols) + f"  {'total':>11s}")
+    totals = []
+    for s in students:
+        cells, got, best = [], 0.0, 0.0
+        for n in notebooks:
+            r = table.get((s, n))
+            if r is None:
+                cells.append("not graded")
+                continue
+            score, mx = float(r["score"] or 0), float(r["max_score"]) if r["max_score"] not in ("", "-") else 0.0
+            got, best = got + score, best + mx
+            flag = "" if r["status"] == "ok" else "*"
+            cells.append(f"{r['score']}/{r['max_score']}{flag}")
+        totals.append({"student": s, "score": f"{got:g}", "max_score": f"{best:g}"})
+        log(f"{s:{width}s}  " + "  ".join(f"{c:>14s}" for c in cells) + f"  {got:>5g}/{best:<5g}")
+    odd = [r for r in rows if r["status"] != "ok"]
+    if odd:
+        log("* " + "; ".join(f"{r['student']}/{r['notebook']}: {r['status']}" for r in odd))
+    with open(out / "totals.csv", "w", newline="") as f:
+        w = csv.DictWriter(f, ["student", "score", "max_score"])
+        w.writeheader()
+        w.writerows(totals)
+
+
+def discover(subs, notebooks):
+    students, skipped = [], []
+    for d in sorted(p for p in subs.iterdir() if p.is_dir() and not p.is_symlink()):
+        (students if STUDENT_ID.match(d.name) else skipped).append(d.name)
+    if skipped:
+        log(f"skipping folders that are not valid student ids: {', '.join(skipped)}")
+    pairs = []
+    for s in students:
+        for n in notebooks:
+            pairs.append((s, n, subs / s / f"{n}.ipynb"))
+        extra = sorted(p.name for p in (subs / s).iterdir() if p.suffix == ".ipynb" and p.stem not in notebooks)
+        if extra:
+            log(f"{s}: ignoring {', '.join(extra)} (not a notebook of the release)")
+    return students, pairs
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
+    parser.add_argument("submissions", type=Path)
+    parser.add_argument("--out", type=Path, default=ROOT / "build" / "grades")
+    parser.add_argument("-j", "--jobs", type=int, default=2, help="notebooks graded at once (default 2)")
+    parser.add_argument("--regrade", action="store_true", help="grade everything again")
+    parser.add_argument("--notebooks", default="", help="comma-separated subset (default: all released)")
+    parser.add_argument("--cell-timeout", type=int, default=120, help="seconds per cell (default 120)")
+    parser.add_argument("--dep-timeout", type=int, default=900, help="seconds for the `:dep` cell (default 900)")
+    parser.add_argument("--notebook-timeout", type=int, default=1200, help="seconds per notebook (default 1200)")
+    parser.add_argument("--memory-mb", type=int, default=4096, help="memory per sandbox, incl. its tmpfs (default 4096)")
+    args = parser.parse_args(argv)
+
+    check_environment()
+    if not args.submissions.is_dir():
+        raise SystemExit(f"{args.submissions} is not a folder of <student>/<notebook>.ipynb")
+    released = [n for n in NOTEBOOKS if (RELEASE / "notebooks" / f"{n}.ipynb").exists()]
+    notebooks = [n for n in (args.notebooks.split(",") if args.notebooks else released) if n]
+    unknown = [n for n in notebooks if n not in released]
+    if unknown:
+        raise SystemExit(f"not in the release: {', '.join(unknown)}")
+    out = args.out.resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    lock = open(out / ".lock", "w")
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        raise SystemExit(f"another grading run is using {out}")
+    (STATE / "mnt").mkdir(parents=True, exist_ok=True)
+    args.sysroot = sysroot()
+    # one run at a time may (re)build the vendored sources and the template; grading runs
+    # share them (the template is the read-only lower layer of every sandbox's overlay)
+    shared = open(STATE / "template.lock", "w")
+    fcntl.flock(shared, fcntl.LOCK_EX)
+    ensure_vendor(args.sysroot)
+    ensure_template(args, released, out)
+    fcntl.flock(shared, fcntl.LOCK_SH)
+
+    students, pairs = discover(args.submissions.resolve(), notebooks)
+    scores = ScoreFile(out / "scores.csv", args.regrade)
+    points = max_points()
+    done = scores.done()
+    todo = [p for p in pairs if (p[0], p[1]) not in done]
+    log(f"{len(students)} students x {len(notebooks)} notebooks: {len(pairs) - len(todo)} already graded, "
+        f"{len(todo)} to grade, {args.jobs} at a time")
+
+    counter = {"n": 0}
+    t_start = time.monotonic()
+
+    def grade_pair(pair):
+        student, notebook, path = pair
+        if not path.is_file() or path.is_symlink():
+            result = {"student": student, "notebook": notebook, "score": 0.0,
+                      "max_score": points.get(notebook, (None, 0))[0], "manual_max": points.get(notebook, (0, 0))[1],
+                      "status": "missing", "notes": [f"no {notebook}.ipynb (or not a regular file)"], "seconds": 0,
+                      "checks": [], "errors": []}
+        else:
+            with slots.take() as slot:
+                result = run_worker(args, student, notebook, path, slot, "grade", out)
+        if result.get("max_score") is None:
+            result["max_score"] = points.get(notebook, (None, 0))[0]
+        rdir = out / "results" / student
+        rdir.mkdir(parents=True, exist_ok=True)
+        (rdir / f"{notebook}.json").write_text(json.dumps(result, indent=1))
+        scores.add(row_from(result))
+        with RUNNING_LOCK:
+            counter["n"] += 1
+            n = counter["n"]
+        failed = [c["grade_id"].split("-check-")[-1] for c in result.get("checks", []) if not c.get("passed")]
+        log(f"[{n}/{len(todo)}] {student}/{notebook}: {fmt(result['score'])}/{fmt(result['max_score'])} "
+            f"{result['status']} ({result.get('seconds', 0):.0f} s"
+            + (f", peak {result['peak_memory_mb']} MB" if result.get("peak_memory_mb") else "") + ")"
+            + (f"  failed: {', '.join(failed)}" if failed and result["status"] != "missing" else ""))
+
+    slots = Slots(max(1, args.jobs))
+    pool = futures.ThreadPoolExecutor(max_workers=max(1, args.jobs))
+    try:
+        for f in [pool.submit(grade_pair, p) for p in todo]:
+            f.result()
+    except KeyboardInterrupt:
+        log("interrupted: stopping the running notebooks; graded ones are saved, run again to resume")
+        pool.shutdown(wait=False, cancel_futures=True)
+        with RUNNING_LOCK:
+            for proc in RUNNING:
+                try:
+                    os.killpg(proc.pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+        os._exit(130)
+    pool.shutdown()
+    log(f"graded {len(todo)} notebooks in {time.monotonic() - t_start:.0f} s")
+    summary(scores.rows, students, notebooks, out)
+    log(f"scores: {out / 'scores.csv'}   feedback: {out / 'feedback'}/<student>/<notebook>.html")
+    return 1 if any(r["status"] == "grader error" for r in scores.rows) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

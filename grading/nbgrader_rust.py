@@ -1,0 +1,382 @@
+"""nbgrader preprocessors for grading Rust (evcxr) notebooks safely.
+
+nbgrader decides a check cell's points from its outputs alone: full points unless it has an
+error output or writes to stderr. With evcxr that is not enough, because student code runs
+in the same process as the checks and can
+  * silence panics (`std::panic::set_hook`): a failing assert then prints nothing;
+  * shadow `assert!`/`assert_eq!` with its own `macro_rules!` that checks nothing;
+  * print text that looks like a passing check, or end the kernel so later cells never run
+    (a check cell that did not run has no outputs, which nbgrader counts as a pass);
+  * show a number as a cell's value, which nbgrader reads as partial credit.
+So, in the autograde pipeline (see nbgrader_config.py):
+  WrapCheckCells     rewrites each check cell before it runs: assertion and print macros
+                     become `::std::assert!(…)` etc. (a path no user macro can shadow), and the
+                     cell prints a fresh random marker as its last statement;
+  SandboxedExecute   runs the cells with a time limit per cell and per notebook, caps the
+                     output kept per cell, and keeps going (with an explanation in the cell)
+                     when the kernel dies or the notebook runs out of time;
+  VerifyCheckCells   passes a check cell only if its own marker was printed and it has no
+                     error and no stderr; otherwise adds an error output that says why; then
+                     removes the marker and restores the cell's source;
+  NoPartialCredit    turns a check cell's displayed value into a plain display;
+  TidyOutputs        merges evcxr's line-by-line stderr and drops panic backtraces.
+SandboxedExecute also waits briefly after each cell for output evcxr sends late (a panic
+message can arrive after the cell's reply and would otherwise land in the next cell).
+"""
+import re
+import secrets
+import textwrap
+import time
+from queue import Empty
+
+from jupyter_core.utils import ensure_async, run_sync
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
+from nbformat.notebooknode import NotebookNode
+from traitlets import Float, Integer, Unicode
+
+from nbgrader import utils
+from nbgrader.preprocessors import Execute, NbGraderPreprocessor
+
+
+class Preprocessor(NbGraderPreprocessor):
+    """Base class: enabled (nbconvert's own Preprocessor is disabled unless configured)."""
+
+
+MARKER_KEY = "labkit_check_markers"
+SOURCE_KEY = "labkit_check_sources"
+GUARDED_MACROS = ("assert", "assert_eq", "assert_ne", "debug_assert", "debug_assert_eq",
+                  "debug_assert_ne", "panic", "unreachable", "println", "print")
+MACRO_CALL = re.compile(r"(?<![\w:])(" + "|".join(GUARDED_MACROS) + r")!(\s*[\(\[\{])")
+
+
+def is_check_cell(cell):
+    return cell.cell_type == "code" and utils.is_grade(cell) and not utils.is_solution(cell)
+
+
+def _code_spans(source):
+    """Yields (start, end) of the source's code outside comments, strings and char literals."""
+    i, n, start = 0, len(source), 0
+    while i < n:
+        ch = source[i]
+        two = source[i:i + 2]
+        if two == "//":
+            yield start, i
+            end = source.find("\n", i)
+            i = n if end < 0 else end
+            start = i
+        elif two == "/*":
+            yield start, i
+            depth, i = 1, i + 2
+            while i < n and depth:
+                if source[i:i + 2] == "/*":
+                    depth, i = depth + 1, i + 2
+                elif source[i:i + 2] == "*/":
+                    depth, i = depth - 1, i + 2
+                else:
+                    i += 1
+            start = i
+        elif ch == '"' or (ch in "rb" and re.match(r'(br|r|b)#*"', source[i:]) and not (i and (source[i - 1].isalnum() or source[i - 1] == "_"))):
+            yield start, i
+            m = re.match(r'(br|r|b)?(#*)"', source[i:])
+            raw = m.group(1) in ("r", "br")
+            closing = '"' + m.group(2)
+            i += m.end()
+            while i < n:
+                if not raw and source[i] == "\\":
+                    i += 2
+                elif source.startswith(closing, i):
+                    i += len(closing)
+                    break
+                else:
+                    i += 1
+            start = i
+        elif ch == "'":
+            m = re.match(r"'(\\.[^']*|[^\\'])'", source[i:])
+            if m:  # a char literal, not a lifetime
+                yield start, i
+                i += m.end()
+                start = i
+            else:
+                i += 1
+        else:
+            i += 1
+    yield start, n
+
+
+def code_only(source):
+    """The source with comments, strings and char literals blanked out (same length)."""
+    mask = [" "] * len(source)
+    for s, e in _code_spans(source):
+        mask[s:e] = source[s:e]
+    return "".join(mask)
+
+
+def marker_position(source):
+    """Where a statement can go so that it runs after everything else in the cell.
+
+    The end of the cell, unless the cell ends with an expression whose value evcxr displays
+    (e.g. a `GradCheck` table): then just before that trailing expression.
+    """
+    code = code_only(source)
+    stripped = code.rstrip()
+    if not stripped or stripped[-1] in ";}":
+        return len(source)
+    depth, boundary = 0, 0
+    for i, ch in enumerate(code):
+        if ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth -= 1
+            if depth == 0 and ch == "}":
+                boundary = i + 1
+        elif ch == ";" and depth == 0:
+            boundary = i + 1
+    return boundary
+
+
+def wrap_check_source(source, marker):
+    """The check cell as it is run: unshadowable macros, then the marker as the last statement."""
+    code = code_only(source)
+    out, last = [], 0
+    for m in MACRO_CALL.finditer(code):
+        out.append(source[last:m.start()])
+        out.append(f"::std::{m.group(1)}!{m.group(2)}")
+        last = m.end()
+    out.append(source[last:])
+    wrapped = "".join(out)
+    at = marker_position(wrapped)
+    statement = f'::std::println!("{marker}");'
+    wrapped = wrapped[:at] + ("\n" if at and wrapped[at - 1] != "\n" else "") + statement + "\n" + wrapped[at:]
+    # evcxr reads lines that start with ':' before the first line of Rust code as commands
+    # (`:dep`), so `::std::…` must not be the first code line
+    first = next((l for l in wrapped.splitlines() if l.strip() and not l.lstrip().startswith("//")), "")
+    if first.lstrip().startswith(":"):
+        wrapped = "let _ = ();\n" + wrapped
+    return wrapped
+
+
+class WrapCheckCells(Preprocessor):
+    """Before execution: each check cell gets unshadowable macros and a random end marker."""
+
+    def preprocess(self, nb, resources):
+        resources[MARKER_KEY] = {}
+        resources[SOURCE_KEY] = {}
+        for index, cell in enumerate(nb.cells):
+            if is_check_cell(cell):
+                marker = f"labkit-check-passed-{secrets.token_hex(16)}"
+                resources[MARKER_KEY][index] = marker
+                resources[SOURCE_KEY][index] = cell.source
+                cell.source = wrap_check_source(cell.source, marker)
+        return nb, resources
+
+
+def _error(ename, evalue):
+    lines = textwrap.wrap(f"{ename}: {evalue}", 90, subsequent_indent="    ")
+    return NotebookNode(output_type="error", ename=ename, evalue=evalue, traceback=lines)
+
+
+class SandboxedExecute(Execute):
+    """nbgrader's Execute with per-cell and per-notebook time limits and an output cap.
+
+    A cell that hits its limit is interrupted (evcxr then restarts its runtime process:
+    variables are lost, later cells that need them fail). When the notebook limit is reached
+    or the kernel dies, the remaining cells are not run and say why; they score 0 because
+    VerifyCheckCells requires a check cell to have run to its end.
+    """
+
+    dep_cell_timeout = Integer(900, help="seconds for a cell containing a `:dep` line").tag(config=True)
+    notebook_timeout = Integer(1500, help="seconds for all cells of a notebook").tag(config=True)
+    max_output_bytes = Integer(1_000_000, help="output kept per cell; the rest is dropped").tag(config=True)
+    late_output_quiet = Float(0.5, help="seconds of silence that end a check cell (or the cell "
+                              "before one): evcxr's stderr can lag behind the reply").tag(config=True)
+
+    required_kernel_argv0 = Unicode("", help="if set, refuse to run unless the kernelspec's "
+                                    "argv[0] is this program (the grading sandbox)").tag(config=True)
+
+    def preprocess(self, nb, resources=None, km=None):
+        if self.required_kernel_argv0:
+            from jupyter_client.kernelspec import KernelSpecManager
+
+            spec = KernelSpecManager().get_kernel_spec(self.kernel_name)
+            if spec.argv[0] != self.required_kernel_argv0:
+                raise RuntimeError(f"kernel {self.kernel_name!r} is {spec.argv[0]}, not the sandbox")
+        self._deadline = time.monotonic() + self.notebook_timeout
+        self._stopped = None
+        self._markers = set((resources or {}).get(MARKER_KEY, {}).values())
+        self.raise_on_iopub_timeout = False
+        self.iopub_timeout = max(self.iopub_timeout, 10)
+        self.timeout_func = self._cell_timeout
+        return super().preprocess(nb, resources, km)
+
+    def _cell_timeout(self, cell):
+        limit = self.dep_cell_timeout if re.search(r"^\s*:dep\b", cell.source, re.M) else self.timeout
+        return max(1, min(limit, int(self._deadline - time.monotonic())))
+
+    def preprocess_cell(self, cell, resources, index):
+        if cell.cell_type != "code" or not cell.source.strip():
+            return cell, resources
+        if self._stopped is None and time.monotonic() >= self._deadline:
+            self._stopped = f"the notebook time limit ({self.notebook_timeout} s) was reached"
+        if self._stopped:
+            cell.outputs = [_error("NotRun", f"This cell was not run: {self._stopped}.")]
+            return cell, resources
+        self._output_bytes = 0
+        self._truncated = False
+        self._timed_out = None
+        try:
+            cell, resources = super().preprocess_cell(cell, resources, index)
+        except DeadKernelError:
+            self._stopped = "the kernel died in an earlier cell"
+            cell.outputs.append(_error("DeadKernel", "The kernel died while running this cell "
+                                       "(it was killed, or ended itself)."))
+        except CellTimeoutError as err:
+            self._stopped = "an earlier cell did not stop after its time limit"
+            cell.outputs.append(_error("CellTimeout", str(err).splitlines()[0]))
+        if self._timed_out is not None:
+            cell.outputs = [o for o in cell.outputs if o.get("ename") != "CellTimeoutError"]
+            notebook = time.monotonic() >= self._deadline - 1
+            cell.outputs.append(_error("NotebookTimeout" if notebook else "CellTimeout",
+                                       f"stopped after {self._timed_out} s: the "
+                                       + (f"notebook's time limit ({self.notebook_timeout} s) was reached"
+                                          if notebook else "time limit per cell")))
+            if notebook:
+                self._stopped = f"the notebook time limit ({self.notebook_timeout} s) was reached"
+        return cell, resources
+
+    async def async_execute_cell(self, cell, cell_index, execution_count=None, store_history=True):
+        cell = await super().async_execute_cell(cell, cell_index, execution_count, store_history)
+        if cell.cell_type == "code" and cell.source.strip():
+            await self._collect_late_output(cell, cell_index)
+        return cell
+
+    async def _collect_late_output(self, cell, cell_index):
+        """evcxr forwards the runtime's stderr (a panic message) on its own thread, labelled
+        with the latest request: it can arrive after the cell's reply, and nbclient would
+        then drop it or, worse, show it under the next cell (failing a check that passed).
+        The next cell is not sent yet, so whatever arrives now belongs to this cell: wait
+        until the kernel has been quiet for a moment (longer around check cells)."""
+        nxt = next((c for c in self.nb.cells[cell_index + 1:] if c.cell_type == "code"), None)
+        near_check = is_check_cell(cell) or (nxt is not None and is_check_cell(nxt))
+        quiet = self.late_output_quiet if near_check else 0.05
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            try:
+                msg = await ensure_async(self.kc.iopub_channel.get_msg(timeout=quiet))
+            except Empty:
+                break
+            if msg["msg_type"] in ("stream", "error", "display_data", "execute_result"):
+                self.output(cell.outputs, msg, None, cell_index)
+
+    execute_cell = run_sync(async_execute_cell)  # nbclient binds the sync name to its own method
+
+    async def _async_handle_timeout(self, timeout, cell=None):
+        self._timed_out = timeout
+        return await super()._async_handle_timeout(timeout, cell)
+
+    def on_cell_executed(self, **kwargs):
+        # nbgrader's version expects `ename` in every error reply; evcxr's have none
+        cell, content = kwargs["cell"], kwargs["execute_reply"]["content"]
+        if content.get("status") == "error" and not any(o.output_type == "error" for o in cell.outputs):
+            ename = content.get("ename") or "Error"
+            evalue = content.get("evalue") or ""
+            cell.outputs.append(NotebookNode(output_type="error", ename=ename, evalue=evalue,
+                                             traceback=content.get("traceback") or [f"{ename}: {evalue}"]))
+
+    def output(self, outs, msg, display_id, cell_index):
+        out = super().output(outs, msg, display_id, cell_index)
+        if out is None or not outs or outs[-1] is not out:
+            return out
+        size = len(str(out.get("text", ""))) + len(str(out.get("data", ""))) + len(str(out.get("traceback", "")))
+        self._output_bytes += size
+        if self._output_bytes <= self.max_output_bytes or out.output_type == "error":
+            return out
+        outs.pop()
+        # keep what grading depends on: that stderr was written, and our markers
+        if out.output_type == "stream" and out.name == "stderr":
+            if not any(o.get("name") == "stderr" and o.get("labkit_truncated") for o in outs):
+                outs.append(NotebookNode(output_type="stream", name="stderr", labkit_truncated=True,
+                                         text="[more output on stderr was dropped]\n"))
+        elif out.output_type == "stream":
+            for marker in self._markers:
+                if marker in out.text:
+                    outs.append(NotebookNode(output_type="stream", name="stdout", text=marker + "\n"))
+        if not self._truncated:
+            self._truncated = True
+            outs.append(NotebookNode(output_type="stream", name="stdout", text=(
+                f"\n[output beyond {self.max_output_bytes} bytes was dropped]\n")))
+        return None
+
+
+class VerifyCheckCells(Preprocessor):
+    """After execution: a check cell passes only if it printed its marker and wrote no error."""
+
+    def preprocess(self, nb, resources):
+        markers = resources.get(MARKER_KEY, {})
+        sources = resources.get(SOURCE_KEY, {})
+        for index, cell in enumerate(nb.cells):
+            if index not in markers:
+                continue
+            marker = markers[index]
+            cell.source = sources[index]
+            seen = False
+            outputs = []
+            for out in cell.outputs:
+                out.pop("labkit_truncated", None)
+                if out.output_type == "stream" and out.name == "stdout" and marker in out.text:
+                    # (after a `print!` without newline the marker ends someone else's line)
+                    seen = True
+                    out.text = out.text.replace(marker + "\n", "").replace(marker, "")
+                    if not out.text:
+                        continue
+                outputs.append(out)
+            cell.outputs = outputs
+            failed = any(o.output_type == "error" or (o.output_type == "stream" and o.name == "stderr")
+                         for o in outputs)
+            restored = cell.metadata.get("labkit_grading", {}).get("restored")
+            if restored:
+                cell.outputs.append(_error("DeletedCheck", "This check cell was missing from the "
+                                           "submission. It was put back and run, and scores 0."))
+            elif not seen and not failed:
+                cell.outputs.append(_error("CheckNotCompleted", "This check did not run to its end "
+                                           "(a panic that printed nothing, an exit, or a cell that "
+                                           "was not run), so it scores 0."))
+        return nb, resources
+
+
+BACKTRACE = re.compile(r"^stack backtrace:\n(?:(?:\s+\d+: .*|\s+at .*)\n)*(?:note: Some details are omitted.*\n)?", re.M)
+
+
+class TidyOutputs(Preprocessor):
+    """For readable feedback: merges consecutive stream outputs (evcxr sends stderr line by
+    line) and drops the stack backtraces evcxr always asks for (RUST_BACKTRACE=1). A stderr
+    output never disappears entirely, since its presence is what fails a check."""
+
+    def preprocess_cell(self, cell, resources, index):
+        if cell.cell_type != "code":
+            return cell, resources
+        merged = []
+        for out in cell.outputs:
+            if (out.output_type == "stream" and merged and merged[-1].output_type == "stream"
+                    and merged[-1].name == out.name):
+                merged[-1].text += out.text
+            else:
+                merged.append(out)
+        for out in merged:
+            if out.output_type == "stream" and out.name == "stderr":
+                text = BACKTRACE.sub("", out.text).strip("\n")
+                out.text = (text or "[stack backtrace removed]") + "\n"
+        cell.outputs = merged
+        return cell, resources
+
+
+class NoPartialCredit(Preprocessor):
+    """nbgrader reads a numeric value shown by a check cell as partial credit; ours never
+    mean that, so a check cell's execute_result becomes a plain display_data."""
+
+    def preprocess_cell(self, cell, resources, index):
+        if is_check_cell(cell):
+            for out in cell.outputs:
+                if out.output_type == "execute_result":
+                    out.output_type = "display_data"
+                    out.pop("execution_count", None)
+        return cell, resources

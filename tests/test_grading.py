@@ -1,0 +1,506 @@
+"""Auto-grading (grading/, `make release`, `make grade`): the student versions, the scores,
+and what hostile student code can and cannot do.
+
+The submissions are made here from the released student notebooks: the stubs
+(`// YOUR CODE HERE` + `todo!()`) are filled with the instructor's solutions (taken from
+build/course/source) or with other code, and cells are edited, deleted or added. Only
+five_steps (the shortest notebook) is used for the partial and hostile cases. Grading runs
+student code in a root-only sandbox (namespaces, cgroups, another uid), so these tests
+need root.
+
+five_steps' checks and points: init 1, predict 1, loss 2 (+hidden), gradients 1, update 1
+(+hidden), train 3 (+hidden) = 9. A wrong value early on fails every later check that uses
+it, which the expected sets below account for.
+"""
+import csv
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from conftest import NOTEBOOKS, TIMINGS as TIMES
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCE = ROOT / "build" / "course" / "source" / "labs"
+RELEASED = ROOT / "build" / "release" / "notebooks"
+RUNS = ROOT / "build" / "grading" / "runs"
+FIVE = "five_steps"
+
+pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="the grading sandbox needs root "
+                                "(namespaces, cgroups, an unprivileged uid)")
+
+
+# ------------------------------------------------------------------ making submissions
+STUB = re.compile(r"^(?P<indent>[ \t]*)// YOUR CODE HERE\n[ \t]*todo!\(\)", re.M)
+FN = re.compile(r"\bfn\s+(\w+)\s*[(<]")
+REGION = re.compile(r"^[ \t]*// BEGIN SOLUTION\n(?P<body>.*?)^[ \t]*// END SOLUTION\n?", re.M | re.S)
+
+
+def grade_id(cell):
+    return cell.metadata.get("nbgrader", {}).get("grade_id")
+
+
+def cell_of(nb, gid):
+    return next(c for c in nb.cells if grade_id(c) == gid)
+
+
+def _fn_before(source, pos):
+    names = FN.findall(source[:pos])
+    return names[-1] if names else None
+
+
+def solutions(name):
+    """{function name: the instructor's body} from the solution notebook."""
+    found = {}
+    for cell in nbformat.read(SOURCE / f"{name}.ipynb", as_version=4).cells:
+        if cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("solution"):
+            for m in REGION.finditer(cell.source):
+                found[_fn_before(cell.source, m.start())] = m.group("body")
+    return found
+
+
+def fill(name, bodies=None, extra=None):
+    """The student version with each stub replaced by the body of the same function in
+    `bodies` (by function name) or else the instructor's; `extra` appends top-level code to
+    solution cells (by grade_id)."""
+    bodies, extra, known = bodies or {}, extra or {}, solutions(name)
+    nb = nbformat.read(RELEASED / f"{name}.ipynb", as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type != "code" or not cell.metadata.get("nbgrader", {}).get("solution"):
+            continue
+
+        def replace(m, cell=cell):
+            fn = _fn_before(cell.source, m.start())
+            body = bodies.get(fn, known.get(fn))
+            if body is None:
+                return m.group(0)
+            lines = body.strip("\n").splitlines()
+            base = min(len(l) - len(l.lstrip()) for l in lines if l.strip())
+            return "\n".join(m.group("indent") + l[base:] if l.strip() else "" for l in lines)
+
+        cell.source = STUB.sub(replace, cell.source)
+        if grade_id(cell) in extra:
+            cell.source += "\n" + extra[grade_id(cell)].strip("\n") + "\n"
+    return nb
+
+
+def put(nb, folder, name=FIVE):
+    folder.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, folder / f"{name}.ipynb")
+
+
+# the update step done right inside train, so that train is right while `update` is wrong
+INLINE_TRAIN = """
+let (mut b, mut w) = init_params(42);
+let mut loss = f64::NAN;
+for _ in 0..epochs {
+    let yhat = predict(b, w, x_train);
+    let error = residuals(&yhat, y_train);
+    loss = mse(&error);
+    let (b_grad, w_grad) = gradients(x_train, &error);
+    (b, w) = (b - lr * b_grad, w - lr * w_grad);
+}
+(b, w, loss)
+"""
+WRONG_UPDATE = "(b + lr * b_grad, w + lr * w_grad)"
+
+
+def escape_code(port, paths):
+    """Top-level code that tries to get out of the sandbox and prints what happened."""
+    removes = ", ".join(json.dumps(str(p)) for p in paths)
+    return f"""
+// hostile: HTML in the feedback, delete files, read the project, connect out, flood the output
+println!("EVCXR_BEGIN_CONTENT text/html\\n<script>alert('owned')</script><b>bold</b>\\nEVCXR_END_CONTENT");
+for p in [{removes}, "/course/crate/src/lib.rs", "/etc/passwd", "/opt/rust/bin/cargo", "/usr/bin/env"] {{
+    println!("remove {{p}}: {{:?}}", std::fs::remove_file(p).map_err(|e| e.kind()));
+    println!("remove dir {{p}}: {{:?}}", std::fs::remove_dir_all(std::path::Path::new(p).parent().unwrap()).map_err(|e| e.kind()));
+}}
+println!("read solutions: {{:?}}", std::fs::read_to_string({json.dumps(str(SOURCE / (FIVE + '.ipynb')))}).map(|s| s.len()).map_err(|e| e.kind()));
+for addr in ["127.0.0.1:{port}", "1.1.1.1:443"] {{
+    let a: std::net::SocketAddr = addr.parse().unwrap();
+    println!("connect {{addr}}: {{:?}}", std::net::TcpStream::connect_timeout(&a, std::time::Duration::from_secs(2)).map(|_| ()).map_err(|e| e.kind()));
+}}
+println!("{{}}", std::fs::read_to_string("/proc/self/status").unwrap().lines().filter(|l| l.starts_with("Uid")).collect::<String>());
+let long = "x".repeat(1000);
+for i in 0..2000 {{ println!("flood {{i}} {{long}}"); }}
+"""
+
+
+def hostile_submissions(folder, port, canaries):
+    """{student: (failing checks, status)} and the submissions in folder/<student>/."""
+    expected = {}
+
+    def add(student, nb, failing, status="ok"):
+        put(nb, folder / student)
+        expected[student] = (set(failing), status)
+
+    add("t-full", fill(FIVE), [])
+    # right code except `mse`, which uses ndarray's mean: within the visible check's 1e-12,
+    # but not NumPy's exact summation the hidden tests ask for (and train uses mse)
+    add("t-partial", fill(FIVE, {"mse": "error.mapv(|e| e * e).mean().unwrap()"}), ["loss", "train"])
+    add("t-panic", fill(FIVE, {"update": 'panic!("boom")'}), ["update", "train"])
+    add("t-loop", fill(FIVE, {"train": "loop { std::hint::black_box(0); }"}), ["train"], "cell time limit")
+    # the runtime is killed when the cgroup's memory is full: its variables are lost
+    add("t-memory", fill(FIVE, {"predict": "let mut v: Vec<Vec<u8>> = Vec::new();\nloop { v.push(vec![1u8; 1 << 28]); }"}),
+        ["predict", "loss", "gradients", "update", "train"], "memory limit")
+    add("t-escape", fill(FIVE, extra={"five_steps-init": escape_code(port, canaries)}), [])
+    # kills the kernel (the runtime's parent process) in train
+    kill = ('let _ = std::process::Command::new("kill").args(["-9", &std::os::unix::process::parent_id().to_string()]).status();\n'
+            "std::thread::sleep(std::time::Duration::from_secs(5));\ntodo!()")
+    add("t-killer", fill(FIVE, {"train": kill}), ["train"], "kernel died")
+    # tampering: wrong update whose check is replaced by prints; train right but its check
+    # deleted; points and cell roles changed in the metadata; a new 100-point "check"
+    nb = fill(FIVE, {"update": WRONG_UPDATE, "train": INLINE_TRAIN})
+    cell_of(nb, "five_steps-check-update").source = 'println!("check updated b: 0.02809758 ok");'
+    cell_of(nb, "five_steps-check-loss").metadata["nbgrader"]["points"] = 100
+    cell_of(nb, "five_steps-predict").metadata["nbgrader"].update(grade=True, points=50)
+    nb.cells = [c for c in nb.cells if grade_id(c) != "five_steps-check-train"]
+    nb.cells.append(nbformat.v4.new_code_cell('println!("check bonus: 1 ok");', metadata={"nbgrader": {
+        "grade": True, "grade_id": "five_steps-check-bonus", "locked": True, "points": 100,
+        "schema_version": 3, "solution": False, "task": False}}))
+    add("t-tamper", nb, ["update", "train"])
+    # cheating from inside: silence panics, shadow assert!/assert_eq!, print fake passes, exit
+    silence = 'std::panic::set_hook(Box::new(|_| {}));\nprintln!("check updated b: 0.02809758 ok");'
+    shadow = ("macro_rules! assert { ($($t:tt)*) => { () }; }\nmacro_rules! assert_eq { ($($t:tt)*) => { () }; }\n"
+              'println!("check updated w: 0.71235773 ok");')
+    add("t-cheat", fill(FIVE, {"update": WRONG_UPDATE, "train": "std::process::exit(0)"},
+                        {"five_steps-init": silence, "five_steps-update": shadow}), ["update", "train"])
+    (folder / "t-garbage").mkdir()
+    (folder / "t-garbage" / f"{FIVE}.ipynb").write_text('{"cells": [ this is not json')
+    expected["t-garbage"] = (None, "unreadable")
+    (folder / "t-nobody").mkdir()
+    expected["t-nobody"] = (None, "missing")
+    return expected
+
+
+# ------------------------------------------------------------------ running the grader
+def release():
+    subprocess.run([sys.executable, "grading/release.py"], cwd=ROOT, check=True)
+
+
+def grade(subs, out, *flags, timeout=3600):
+    started = time.monotonic()
+    proc = subprocess.run([sys.executable, "grading/grade.py", str(subs), "--out", str(out), *flags],
+                          cwd=ROOT, capture_output=True, text=True, timeout=timeout)
+    print(proc.stdout[-6000:], proc.stderr[-3000:])
+    return proc, scores(out), time.monotonic() - started
+
+
+def scores(out):
+    rows = {}
+    if (out / "scores.csv").exists():
+        with open(out / "scores.csv", newline="") as f:
+            for r in csv.DictReader(f):
+                assert (r["student"], r["notebook"]) not in rows, f"duplicate row {r}"
+                rows[r["student"], r["notebook"]] = r
+    return rows
+
+
+def result(out, student, notebook=FIVE):
+    return json.loads((out / "results" / student / f"{notebook}.json").read_text())
+
+
+def failing(res):
+    return {c["grade_id"].split("-check-", 1)[1] for c in res["checks"] if not c["passed"]}
+
+
+def autograded(student, notebook=FIVE):
+    """The notebook as nbgrader ran it (with outputs), from the newest grading run."""
+    found = RUNS.glob(f"*/{student}/{notebook}/course/autograded/{student}/labs/{notebook}.ipynb")
+    return nbformat.read(max(found, key=lambda p: p.stat().st_mtime), as_version=4)
+
+
+@pytest.fixture(scope="module")
+def released():
+    t0 = time.monotonic()
+    release()
+    TIMES["release"] = time.monotonic() - t0
+
+
+# ------------------------------------------------------------------ the release
+def test_nbgrader_config_knows_rust():
+    sys.path.insert(0, str(ROOT / "grading"))
+    from common import load_config
+
+    config = load_config(ROOT / "build" / "course")
+    assert config.ClearSolutions.code_stub == {"rust": "// YOUR CODE HERE\ntodo!()"}
+    assert config.SandboxedExecute.timeout >= 60 and config.SandboxedExecute.dep_cell_timeout >= 600
+
+
+def test_release_has_the_student_versions_beside_the_crate(released):
+    rel = ROOT / "build" / "release"
+    assert sorted(p.stem for p in (rel / "notebooks").glob("*.ipynb")) == sorted(NOTEBOOKS)
+    assert (rel / "crate" / "Cargo.toml").exists() and (rel / "crate" / "src" / "lib.rs").exists()
+    assert not (rel / "crate" / "target").exists()
+    assert "[workspace]" in (rel / "Cargo.toml").read_text()  # the crate inherits edition/license
+    for name in NOTEBOOKS:
+        nb = nbformat.read(rel / "notebooks" / f"{name}.ipynb", as_version=4)
+        first = next(c for c in nb.cells if c.cell_type == "code")
+        dep = re.search(r':dep labkit = \{ path = "([^"]+)"', first.source)
+        assert dep and (rel / "notebooks" / dep.group(1) / "Cargo.toml").exists(), first.source
+        assert nb.metadata.kernelspec.language == "rust"
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_student_versions_have_stubs_no_solutions_no_hidden_tests_no_outputs(released, name):
+    nb = nbformat.read(RELEASED / f"{name}.ipynb", as_version=4)
+    source = nbformat.read(SOURCE / f"{name}.ipynb", as_version=4)
+    assert any("BEGIN HIDDEN TESTS" in c.source for c in source.cells), f"{name} has no hidden test"
+    stubs = 0
+    for cell in nb.cells:
+        assert "BEGIN SOLUTION" not in cell.source and "END SOLUTION" not in cell.source
+        assert "HIDDEN TESTS" not in cell.source
+        if cell.cell_type == "code":
+            assert cell.outputs == [] and cell.execution_count is None
+            stubs += cell.source.count("// YOUR CODE HERE\n")
+        meta = cell.metadata.get("nbgrader", {})
+        if meta.get("grade") and not meta.get("solution"):
+            assert meta.get("locked") and meta.get("checksum"), grade_id(cell)
+    regions = sum(len(REGION.findall(c.source)) for c in source.cells if c.cell_type == "code")
+    assert stubs == regions
+
+
+# ------------------------------------------------------------------ all five notebooks
+@pytest.fixture(scope="module")
+def all_five(released, tmp_path_factory):
+    """The solution notebooks and the untouched student versions, graded as submissions
+    (the first grading run also warms build/grading/template if needed)."""
+    subs = tmp_path_factory.mktemp("five-subs")
+    for name in NOTEBOOKS:
+        for student, src in (("t-solutions", SOURCE), ("t-untouched", RELEASED)):
+            (subs / student).mkdir(exist_ok=True)
+            (subs / student / f"{name}.ipynb").write_bytes((src / f"{name}.ipynb").read_bytes())
+    out = tmp_path_factory.mktemp("five-grades")
+    proc, rows, seconds = grade(subs, out, "-j", "2")
+    TIMES["all five notebooks x 2 students (incl. warming the template if cold)"] = seconds
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    return out, rows
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_solution_notebooks_get_full_marks(all_five, name):
+    out, rows = all_five
+    row = rows["t-solutions", name]
+    res = result(out, "t-solutions", name)
+    assert row["status"] == "ok", row
+    assert float(row["score"]) == float(row["max_score"]) > 0, [c for c in res["checks"] if not c["passed"]]
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_untouched_student_versions_get_zero_on_every_check(all_five, name):
+    out, rows = all_five
+    row = rows["t-untouched", name]
+    res = result(out, "t-untouched", name)
+    assert row["status"] == "ok" and float(row["score"]) == 0 and float(row["max_score"]) > 0, row
+    assert res["checks"] and all(not c["passed"] and c["score"] == 0 for c in res["checks"])
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_student_versions_fail_only_through_their_todos(all_five, name):
+    """Untouched, a student version may fail only where a `todo!()` panics and where a
+    later cell uses what such a cell did not define: no other compile error."""
+    out, _ = all_five
+    code = "\n".join(c.source for c in nbformat.read(SOURCE / f"{name}.ipynb", as_version=4).cells
+                     if c.cell_type == "code")
+    names = set(re.findall(r"\blet\s+(?:mut\s+)?(\w+)", code))
+    for pattern in re.findall(r"\blet\s+(?:mut\s+)?\(([^=]*)\)\s*(?::[^=]*)?=", code):
+        names |= set(re.findall(r"\w+", pattern))
+    functions = set(FN.findall(code))
+    allowed = [rf"cannot find value `(?P<v>\w+)` in this scope", rf"expected value, found module `(?P<v>\w+)`",
+               rf"cannot find function `(?P<f>\w+)` in this scope", r"unused variable: `\w+`", r"unreachable statement"]
+    for err in result(out, "t-untouched", name)["errors"]:
+        assert set(err["kinds"]) <= {"Error", "stderr"}, err
+        if "stderr" in err["kinds"]:
+            assert "not yet implemented" in err["message"], err
+        for line in err["message"].splitlines():
+            if not line.startswith("Error: "):
+                continue
+            m = next((re.search(p, line) for p in allowed if re.search(p, line)), None)
+            assert m, f"cell {err['cell']} ({err['grade_id']}): {line}"
+            if m.groupdict().get("v"):
+                assert m["v"] in names, line
+            if m.groupdict().get("f"):
+                assert m["f"] in functions, line
+
+
+def test_feedback_pages_are_written(all_five):
+    out, rows = all_five
+    for student, name in rows:
+        html = (out / "feedback" / student / f"{name}.html").read_text()
+        assert "Score" in html and name in html
+    assert (out / "totals.csv").read_text().count("\n") == 3
+
+
+# ------------------------------------------------------------------ hostile and partial
+@pytest.fixture(scope="module")
+def hostile(released, tmp_path_factory):
+    subs = tmp_path_factory.mktemp("hostile-subs")
+    out = tmp_path_factory.mktemp("hostile-grades")
+    canary = tmp_path_factory.mktemp("canary") / "canary.txt"
+    canary.write_text("still here")
+    project_file = ROOT / "Cargo.toml"
+    before = project_file.read_bytes()
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    listener.settimeout(0.5)
+    port = listener.getsockname()[1]
+    connections, stop = [], threading.Event()
+
+    def accept():
+        while not stop.is_set():
+            try:
+                connections.append(listener.accept()[1])
+            except OSError:
+                pass
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    expected = hostile_submissions(subs, port, [canary, project_file, subs / "t-full" / f"{FIVE}.ipynb"])
+    try:
+        proc, rows, seconds = grade(subs, out, "-j", "2", "--notebooks", FIVE,
+                                    "--cell-timeout", "20", "--memory-mb", "2048")
+    finally:
+        stop.set()
+        thread.join()
+        listener.close()
+    TIMES[f"{len(expected)} partial/hostile five_steps submissions, -j 2"] = seconds
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    return {"out": out, "rows": rows, "expected": expected, "connections": connections,
+            "canary": canary, "project_file": (project_file, before), "subs": subs}
+
+
+HOSTILE = ["t-full", "t-partial", "t-panic", "t-loop", "t-memory", "t-escape", "t-killer",
+           "t-tamper", "t-cheat", "t-garbage", "t-nobody"]
+
+
+@pytest.mark.parametrize("student", HOSTILE)
+def test_partial_and_hostile_submissions_get_exactly_their_score(hostile, student):
+    failing_checks, status = hostile["expected"][student]
+    row = hostile["rows"][student, FIVE]
+    res = result(hostile["out"], student)
+    assert row["status"] == status, (row, res["notes"])
+    assert float(row["max_score"]) == 9, row
+    if failing_checks is None:
+        assert float(row["score"]) == 0
+        return
+    assert failing(res) == failing_checks, [(c["grade_id"], c["reason"]) for c in res["checks"]]
+    lost = sum(c["points"] for c in res["checks"] if not c["passed"])
+    assert float(row["score"]) == 9 - lost
+
+
+def test_partial_submission_scores_4_of_9_because_of_the_hidden_tests(hostile):
+    assert hostile["rows"]["t-partial", FIVE]["score"] == "4"
+    check = cell_of(autograded("t-partial"), "five_steps-check-loss")
+    text = "".join(o.get("text", "") for o in check.outputs)
+    assert "check loss:" in text, "the visible part of the check passes"
+    assert "bit-identical" in text, "the hidden test fails"
+
+
+def test_the_kernel_runs_as_another_user_without_files_or_network(hostile):
+    assert not hostile["connections"], "a connection reached the host"
+    assert hostile["canary"].read_text() == "still here"
+    path, before = hostile["project_file"]
+    assert path.read_bytes() == before
+    assert (hostile["subs"] / "t-full" / f"{FIVE}.ipynb").exists()
+    text = "".join(o.get("text", "") for o in cell_of(autograded("t-escape"), "five_steps-init").outputs)
+    assert re.search(r"Uid:\s+61000", text), text[:2000]
+    assert "Ok(" not in "\n".join(l for l in text.splitlines() if l.startswith(("remove", "read", "connect")))
+    assert "connect 1.1.1.1:443: Err(NetworkUnreachable)" in text
+    assert "connect 127.0.0.1" in text and "Err(ConnectionRefused)" in text
+
+
+def test_flooded_output_is_capped_and_student_html_is_sanitized(hostile):
+    nb = autograded("t-escape")
+    size = sum(len(json.dumps(o)) for o in cell_of(nb, "five_steps-init").outputs)
+    assert size < 1_200_000
+    html = (hostile["out"] / "feedback" / "t-escape" / f"{FIVE}.html").read_text()
+    assert "<script>alert('owned')" not in html
+
+
+def test_tampering_is_repaired_and_reported(hostile):
+    res = result(hostile["out"], "t-tamper")
+    notes = " ".join(res["notes"])
+    assert "five_steps-check-train' was deleted" in notes
+    assert "five_steps-check-update' was edited" in notes
+    assert "five_steps-check-bonus" in notes
+    by_id = {c["grade_id"]: c for c in res["checks"]}
+    assert "DeletedCheck" in by_id["five_steps-check-train"]["reason"]
+    assert by_id["five_steps-check-loss"]["points"] == 2 and by_id["five_steps-check-loss"]["passed"]
+    assert "five_steps-check-bonus" not in by_id
+
+
+def test_silenced_panics_and_shadowed_asserts_earn_nothing(hostile):
+    by_id = {c["grade_id"]: c for c in result(hostile["out"], "t-cheat")["checks"]}
+    assert "CheckNotCompleted" in by_id["five_steps-check-update"]["reason"]
+
+
+def test_a_loop_is_stopped_by_the_cell_time_limit(hostile):
+    assert float(hostile["rows"]["t-loop", FIVE]["seconds"]) < 20 + 90
+
+
+def test_notebook_time_limit(released, tmp_path):
+    """init is right, then predict sleeps: the notebook's limit stops it; later cells are not run."""
+    put(fill(FIVE, {"predict": "std::thread::sleep(std::time::Duration::from_secs(3600));\ntodo!()"}),
+        tmp_path / "subs" / "t-sleepy")
+    proc, rows, seconds = grade(tmp_path / "subs", tmp_path / "out", "--notebooks", FIVE,
+                                "--cell-timeout", "300", "--notebook-timeout", "50")
+    TIMES["notebook time limit (50 s)"] = seconds
+    row = rows["t-sleepy", FIVE]
+    res = result(tmp_path / "out", "t-sleepy")
+    assert row["status"] == "time limit" and row["score"] == "1", row
+    assert failing(res) == {"predict", "loss", "gradients", "update", "train"}
+    assert any("NotRun" in c["reason"] for c in res["checks"])
+    assert seconds < 50 + 120
+
+
+# ------------------------------------------------------------------ restarting
+def worker_processes(marker):
+    found = []
+    for p in Path("/proc").iterdir():
+        if p.name.isdigit():
+            try:
+                if marker in (p / "cmdline").read_bytes().decode(errors="replace"):
+                    found.append(int(p.name))
+            except OSError:
+                pass
+    return found
+
+
+def test_an_interrupted_run_resumes_without_regrading(released, tmp_path):
+    subs, out = tmp_path / "subs", tmp_path / "out"
+    put(fill(FIVE), subs / "t-restart-a")
+    put(fill(FIVE, {"mse": "error.mapv(|e| e * e).mean().unwrap()"}), subs / "t-restart-b")
+    t0 = time.monotonic()
+    driver = subprocess.Popen([sys.executable, "grading/grade.py", str(subs), "--out", str(out), "-j", "1",
+                               "--notebooks", FIVE], cwd=ROOT, start_new_session=True,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    while not scores(out) and time.monotonic() - t0 < 1200 and driver.poll() is None:
+        time.sleep(1)
+    first = scores(out)
+    os.killpg(driver.pid, signal.SIGKILL)  # as hard as an interruption gets
+    driver.wait()
+    assert len(first) == 1, first
+    (done,) = first
+    time.sleep(5)
+    assert not worker_processes(str(subs)), "the killed run left workers behind"
+    result_file = out / "results" / done[0] / f"{FIVE}.json"
+    mtime = result_file.stat().st_mtime
+
+    proc, rows, _ = grade(subs, out, "-j", "1", "--notebooks", FIVE)
+    TIMES["restart test (two five_steps submissions, one interrupted)"] = time.monotonic() - t0
+    assert "1 already graded, 1 to grade" in proc.stdout
+    assert set(rows) == {("t-restart-a", FIVE), ("t-restart-b", FIVE)}
+    assert rows[done] == first[done], "the finished pair was graded again"
+    assert result_file.stat().st_mtime == mtime
+    assert rows["t-restart-a", FIVE]["score"] == "9" and rows["t-restart-b", FIVE]["score"] == "4"
+

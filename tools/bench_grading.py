@@ -1,0 +1,92 @@
+"""Benchmark of auto-grading (rerun it; it is not a test). Needs root, like `make grade`.
+
+    python tools/bench_grading.py [--students 4] [--cold]
+
+Grades copies of the solution notebooks (full marks expected) with grading/grade.py and
+reports, side by side in one run:
+  1. one student x all five notebooks, -j 1 (one notebook at a time);
+  2. the same with -j 2 (both cores);
+  3. --students students x five notebooks, -j 2: how it scales with a class.
+With --cold, first deletes the grader's warm build directory (build/grading/template) so
+that run 1 also shows what the very first grading costs (compiling every dependency).
+Per configuration: wall time, median and slowest seconds per notebook, notebooks per
+minute, and the ratios between configurations. Results go to build/bench/grading.json.
+"""
+import argparse
+import csv
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCE = ROOT / "build" / "course" / "source" / "labs"
+NOTEBOOKS = ["five_steps", "lab04", "learning_rates", "deep_teaching", "gistemp"]
+
+
+def grade(students, jobs, tmp):
+    subs, out = Path(tmp) / f"subs-{students}-{jobs}", Path(tmp) / f"out-{students}-{jobs}"
+    for s in range(students):
+        (subs / f"s{s:02d}").mkdir(parents=True)
+        for name in NOTEBOOKS:
+            shutil.copy(SOURCE / f"{name}.ipynb", subs / f"s{s:02d}" / f"{name}.ipynb")
+    started = time.monotonic()
+    proc = subprocess.run([sys.executable, str(ROOT / "grading" / "grade.py"), str(subs), "--out", str(out),
+                           "-j", str(jobs)], cwd=ROOT, capture_output=True, text=True)
+    wall = time.monotonic() - started
+    if proc.returncode != 0:
+        raise SystemExit(f"grading failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
+    with open(out / "scores.csv", newline="") as f:
+        rows = list(csv.DictReader(f))
+    wrong = [r for r in rows if r["status"] != "ok" or r["score"] != r["max_score"]]
+    if wrong:
+        raise SystemExit(f"the solutions did not get full marks: {wrong}")
+    seconds = [float(r["seconds"]) for r in rows]
+    by_notebook = {n: statistics.median(float(r["seconds"]) for r in rows if r["notebook"] == n) for n in NOTEBOOKS}
+    warmup = next((l for l in proc.stdout.splitlines() if l.startswith("warming")), None)
+    return {"students": students, "jobs": jobs, "notebooks": len(rows), "wall_s": round(wall, 1),
+            "median_notebook_s": round(statistics.median(seconds), 1), "slowest_notebook_s": round(max(seconds), 1),
+            "per_notebook_s": {n: round(s, 1) for n, s in by_notebook.items()},
+            "notebooks_per_min": round(len(rows) / wall * 60, 2), "built_template": warmup is not None}
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--students", type=int, default=4, help="class size for the scaling run (default 4)")
+    parser.add_argument("--cold", action="store_true", help="delete the warm build directory first")
+    args = parser.parse_args(argv)
+    if os.geteuid() != 0:
+        print("bench_grading: skipped (grading needs root for its sandbox)")
+        return 0
+    subprocess.run([sys.executable, str(ROOT / "grading" / "release.py")], cwd=ROOT, check=True,
+                   stdout=subprocess.DEVNULL)
+    if args.cold:
+        shutil.rmtree(ROOT / "build" / "grading" / "template", ignore_errors=True)
+    results = []
+    with tempfile.TemporaryDirectory(prefix="bench-grading-") as tmp:
+        for students, jobs in ((1, 1), (1, 2), (args.students, 2)):
+            print(f"grading {students} student(s) x 5 notebooks, -j {jobs} ...", flush=True)
+            r = grade(students, jobs, tmp)
+            results.append(r)
+            print(f"  {r['wall_s']:7.1f} s wall{' (incl. building the template)' if r['built_template'] else ''}, "
+                  f"median notebook {r['median_notebook_s']} s, slowest {r['slowest_notebook_s']} s, "
+                  f"{r['notebooks_per_min']} notebooks/min", flush=True)
+            print("           " + ", ".join(f"{n} {s} s" for n, s in r["per_notebook_s"].items()), flush=True)
+    one, two, many = results
+    ratios = {"one student, -j1 wall / -j2 wall": round(one["wall_s"] / two["wall_s"], 2),
+              f"{many['students']} students / 1 student, -j2 wall": round(many["wall_s"] / two["wall_s"], 2)}
+    for what, ratio in ratios.items():
+        print(f"{what}: {ratio}")
+    out = ROOT / "build" / "bench"
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "grading.json").write_text(json.dumps({"runs": results, "ratios": ratios}, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
