@@ -50,3 +50,12 @@ def test_main_exits_nonzero_when_a_notebook_fails(tmp_path, capsys):
     status = run_notebooks.main([str(FIXTURES / "panic.ipynb"), "--out", str(tmp_path)])
     assert status == 1
     assert "FAILED" in capsys.readouterr().out
+
+
+def test_a_panic_reported_after_the_last_cell_finished_still_fails(tmp_path):
+    """evcxr forwards stderr on its own thread: a panic message can arrive after the cell's
+    reply. Here a thread panics 0.3 s after the last cell returned."""
+    result = run("late_panic.ipynb", tmp_path)
+    assert not result["ok"]
+    assert result["failed_cell"] == 1
+    assert "late: loss 0.5 is too high" in result["failure"]
