@@ -138,9 +138,13 @@ def template_key(root_sysroot):
 
 # ---------------------------------------------------------------------------- running workers
 
+SLOT_LOCKS = Path("/run/lock/labkit-grading")  # machine-wide: cgroup names are machine-wide too
+
+
 class Slots:
     """A worker's slot: its cgroups (labkit-grading/slot-N). Slot numbers are unique across
-    all grading processes on the machine (a lock file each); `n` bounds this run's share."""
+    all grading processes on the machine, from every checkout (a lock file each in
+    /run/lock); `n` bounds this run's share."""
 
     def __init__(self, n):
         self.sem = threading.Semaphore(n)
@@ -148,7 +152,7 @@ class Slots:
     @contextlib.contextmanager
     def take(self):
         with self.sem:
-            locks = STATE / "slots"
+            locks = SLOT_LOCKS if SLOT_LOCKS.parent.is_dir() else STATE / "slots"
             locks.mkdir(parents=True, exist_ok=True)
             while True:
                 for slot in range(64):
