@@ -7,8 +7,9 @@ reports, side by side in one run:
   1. one student x all five notebooks, -j 1 (one notebook at a time);
   2. the same with -j 2 (both cores);
   3. --students students x five notebooks, -j 2: how it scales with a class.
-With --cold, first deletes the grader's warm build directory (build/grading/template) so
-that run 1 also shows what the very first grading costs (compiling every dependency).
+With --cold, first deletes the grader's warm build directory (build/grading/template) and
+grades one student -j 1 once more before the others, to show what the very first grading
+costs (compiling every dependency in the sandbox); runs 1-3 are then all warm.
 Per configuration: wall time, median and slowest seconds per notebook, notebooks per
 minute, and the ratios between configurations. Results go to build/bench/grading.json.
 """
@@ -30,7 +31,7 @@ NOTEBOOKS = ["five_steps", "lab04", "learning_rates", "deep_teaching", "gistemp"
 
 
 def grade(students, jobs, tmp):
-    subs, out = Path(tmp) / f"subs-{students}-{jobs}", Path(tmp) / f"out-{students}-{jobs}"
+    subs, out = Path(tmp) / "subs", Path(tmp) / "out"
     for s in range(students):
         (subs / f"s{s:02d}").mkdir(parents=True)
         for name in NOTEBOOKS:
@@ -67,12 +68,17 @@ def main(argv=None):
                    stdout=subprocess.DEVNULL)
     if args.cold:
         shutil.rmtree(ROOT / "build" / "grading" / "template", ignore_errors=True)
-    results = []
+    results, cold = [], None
     with tempfile.TemporaryDirectory(prefix="bench-grading-") as tmp:
-        for students, jobs in ((1, 1), (1, 2), (args.students, 2)):
-            print(f"grading {students} student(s) x 5 notebooks, -j {jobs} ...", flush=True)
-            r = grade(students, jobs, tmp)
-            results.append(r)
+        configs = [("cold", 1, 1)] if args.cold else []
+        for label, students, jobs in configs + [("warm", 1, 1), ("warm", 1, 2), ("warm", args.students, 2)]:
+            print(f"grading {students} student(s) x 5 notebooks, -j {jobs}, {label} ...", flush=True)
+            r = grade(students, jobs, Path(tmp) / f"{label}-{len(results)}")
+            r["label"] = label
+            if label == "cold":
+                cold = r
+            else:
+                results.append(r)
             print(f"  {r['wall_s']:7.1f} s wall{' (incl. building the template)' if r['built_template'] else ''}, "
                   f"median notebook {r['median_notebook_s']} s, slowest {r['slowest_notebook_s']} s, "
                   f"{r['notebooks_per_min']} notebooks/min", flush=True)
@@ -80,11 +86,13 @@ def main(argv=None):
     one, two, many = results
     ratios = {"one student, -j1 wall / -j2 wall": round(one["wall_s"] / two["wall_s"], 2),
               f"{many['students']} students / 1 student, -j2 wall": round(many["wall_s"] / two["wall_s"], 2)}
+    if cold:
+        ratios["one student, -j1: cold wall / warm wall"] = round(cold["wall_s"] / one["wall_s"], 2)
     for what, ratio in ratios.items():
         print(f"{what}: {ratio}")
     out = ROOT / "build" / "bench"
     out.mkdir(parents=True, exist_ok=True)
-    (out / "grading.json").write_text(json.dumps({"runs": results, "ratios": ratios}, indent=2))
+    (out / "grading.json").write_text(json.dumps({"cold": cold, "runs": results, "ratios": ratios}, indent=2))
     return 0
 
 
