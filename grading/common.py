@@ -15,6 +15,13 @@ NOTEBOOKS = ["five_steps", "lab04", "learning_rates", "deep_teaching", "gistemp"
 SANDBOX_UID = 61000                # unprivileged uid the student's code runs as (no passwd entry needed)
 
 
+def unscored(student, notebook, status, notes=(), manual_max=0.0):
+    """The result of a notebook that earned nothing because it was not (fully) graded:
+    missing, unreadable, stopped, or a grader error. Same keys as worker.py's results."""
+    return {"student": student, "notebook": notebook, "score": 0.0, "max_score": None,
+            "manual_max": manual_max, "status": status, "notes": list(notes), "checks": [], "errors": []}
+
+
 def load_config(course_root, **overrides):
     """nbgrader_config.py with CourseDirectory.root set (and optional Class.trait overrides)."""
     config = PyFileConfigLoader("nbgrader_config.py", path=str(HERE)).load_config()

@@ -35,7 +35,6 @@ import fcntl
 import hashlib
 import json
 import os
-import queue
 import re
 import shutil
 import signal
@@ -47,7 +46,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from common import ASSIGNMENT, COURSE, NOTEBOOKS, RELEASE, ROOT, SANDBOX_UID, STATE  # noqa: E402
+from common import ASSIGNMENT, COURSE, NOTEBOOKS, RELEASE, ROOT, SANDBOX_UID, STATE, unscored  # noqa: E402
 
 FIELDS = ["student", "notebook", "score", "max_score", "status", "manual_max", "seconds", "notes"]
 STUDENT_ID = re.compile(r"^[A-Za-z0-9_@+-][A-Za-z0-9_.@+-]{0,63}$")
@@ -267,11 +266,9 @@ def run_worker(args, student, notebook, submission, slot, mode, out):
         result = json.loads(result_file.read_text())
     except (OSError, ValueError):
         killed = seconds >= hard_limit
-        result = {"student": student, "notebook": notebook, "score": 0.0, "max_score": None,
-                  "manual_max": 0.0, "status": "time limit" if killed else "grader error",
-                  "notes": [f"the grading process was stopped after {hard_limit} s" if killed else
-                            f"the worker ended without a result (exit {proc.returncode}); see {logfile}"],
-                  "checks": [], "errors": []}
+        result = unscored(student, notebook, "time limit" if killed else "grader error",
+                          [f"the grading process was stopped after {hard_limit} s" if killed else
+                           f"the worker ended without a result (exit {proc.returncode}); see {logfile}"])
     result["seconds"] = seconds
     result["peak_memory_mb"] = peak
     if oom_kills:
@@ -473,10 +470,9 @@ def main(argv=None):
     def grade_pair(pair):
         student, notebook, path = pair
         if not path.is_file() or path.is_symlink():
-            result = {"student": student, "notebook": notebook, "score": 0.0,
-                      "max_score": points.get(notebook, (None, 0))[0], "manual_max": points.get(notebook, (0, 0))[1],
-                      "status": "missing", "notes": [f"no {notebook}.ipynb (or not a regular file)"], "seconds": 0,
-                      "checks": [], "errors": []}
+            result = unscored(student, notebook, "missing", [f"no {notebook}.ipynb (or not a regular file)"],
+                              manual_max=points.get(notebook, (0, 0))[1])
+            result["seconds"] = 0
         else:
             with slots.take() as slot:
                 result = run_worker(args, student, notebook, path, slot, "grade", out)

@@ -21,21 +21,25 @@ So, in the autograde pipeline (see nbgrader_config.py):
   NoPartialCredit    turns a check cell's displayed value into a plain display;
   TidyOutputs        merges evcxr's line-by-line stderr and drops panic backtraces.
 SandboxedExecute also waits briefly after each cell for output evcxr sends late (a panic
-message can arrive after the cell's reply and would otherwise land in the next cell).
+message can arrive after the cell's reply and would otherwise land in the next cell; see
+tools/late_output.py, shared with the notebook runner).
 """
 import re
 import secrets
+import sys
 import textwrap
 import time
-from queue import Empty
+from pathlib import Path
 
-from jupyter_core.utils import ensure_async, run_sync
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat.notebooknode import NotebookNode
 from traitlets import Float, Integer, Unicode
 
 from nbgrader import utils
 from nbgrader.preprocessors import Execute, NbGraderPreprocessor
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
+from late_output import LateOutput  # noqa: E402 (shared with the notebook runner)
 
 
 class Preprocessor(NbGraderPreprocessor):
@@ -175,7 +179,7 @@ def _error(ename, evalue):
     return NotebookNode(output_type="error", ename=ename, evalue=evalue, traceback=lines)
 
 
-class SandboxedExecute(Execute):
+class SandboxedExecute(LateOutput, Execute):
     """nbgrader's Execute with per-cell and per-notebook time limits and an output cap.
 
     A cell that hits its limit is interrupted (evcxr then restarts its runtime process:
@@ -243,31 +247,15 @@ class SandboxedExecute(Execute):
                 self._stopped = f"the notebook time limit ({self.notebook_timeout} s) was reached"
         return cell, resources
 
-    async def async_execute_cell(self, cell, cell_index, execution_count=None, store_history=True):
-        cell = await super().async_execute_cell(cell, cell_index, execution_count, store_history)
-        if cell.cell_type == "code" and cell.source.strip():
-            await self._collect_late_output(cell, cell_index)
-        return cell
+    late_output_max_wait = 5.0
 
-    async def _collect_late_output(self, cell, cell_index):
-        """evcxr forwards the runtime's stderr (a panic message) on its own thread, labelled
-        with the latest request: it can arrive after the cell's reply, and nbclient would
-        then drop it or, worse, show it under the next cell (failing a check that passed).
-        The next cell is not sent yet, so whatever arrives now belongs to this cell: wait
-        until the kernel has been quiet for a moment (longer around check cells)."""
+    def late_output_quiet_after(self, cell_index):
+        """A panic message that lands in the wrong cell changes a score: wait longer around
+        check cells (the next cell is not sent yet, so whatever arrives belongs here)."""
+        cell = self.nb.cells[cell_index]
         nxt = next((c for c in self.nb.cells[cell_index + 1:] if c.cell_type == "code"), None)
         near_check = is_check_cell(cell) or (nxt is not None and is_check_cell(nxt))
-        quiet = self.late_output_quiet if near_check else 0.05
-        deadline = time.monotonic() + 5
-        while time.monotonic() < deadline:
-            try:
-                msg = await ensure_async(self.kc.iopub_channel.get_msg(timeout=quiet))
-            except Empty:
-                break
-            if msg["msg_type"] in ("stream", "error", "display_data", "execute_result"):
-                self.output(cell.outputs, msg, None, cell_index)
-
-    execute_cell = run_sync(async_execute_cell)  # nbclient binds the sync name to its own method
+        return self.late_output_quiet if near_check else 0.05
 
     async def _async_handle_timeout(self, timeout, cell=None):
         self._timed_out = timeout

@@ -21,7 +21,9 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from common import ASSIGNMENT, COURSE, RELEASE, ROOT, SANDBOX_UID, STATE, load_config, venv_on_path  # noqa: E402
+from common import (  # noqa: E402
+    ASSIGNMENT, COURSE, RELEASE, ROOT, SANDBOX_UID, STATE, load_config, unscored, venv_on_path,
+)
 import submission  # noqa: E402
 
 import nbformat  # noqa: E402
@@ -137,8 +139,7 @@ def scores(course, student, notebook):
 def grade(args):
     started = time.monotonic()
     run = Path(args.run_dir)
-    result = {"student": args.student, "notebook": args.notebook, "score": 0.0, "max_score": None,
-              "manual_max": 0.0, "status": "grader error", "notes": [], "checks": [], "errors": []}
+    result = unscored(args.student, args.notebook, "grader error")
     try:
         course, notes = prepare_course(run, args)
     except submission.Unreadable as err:
@@ -211,9 +212,7 @@ def main(argv=None):
     except Exception as err:  # noqa: BLE001 - reported as a grader error, never a student's 0
         import traceback
 
-        result = {"student": args.student, "notebook": args.notebook, "score": 0.0, "max_score": None,
-                  "manual_max": 0.0, "status": "grader error",
-                  "notes": [traceback.format_exc()[-3000:]], "checks": [], "errors": []}
+        result = unscored(args.student, args.notebook, "grader error", [traceback.format_exc()[-3000:]])
         print(f"worker: {type(err).__name__}: {err}", file=sys.stderr)
     tmp = Path(args.result + ".tmp")
     tmp.write_text(json.dumps(result, indent=1))

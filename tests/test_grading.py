@@ -315,8 +315,8 @@ def test_student_versions_fail_only_through_their_todos(all_five, name):
     for pattern in re.findall(r"\blet\s+(?:mut\s+)?\(([^=]*)\)\s*(?::[^=]*)?=", code):
         names |= set(re.findall(r"\w+", pattern))
     functions = set(FN.findall(code))
-    allowed = [rf"cannot find value `(?P<v>\w+)` in this scope", rf"expected value, found module `(?P<v>\w+)`",
-               rf"cannot find function `(?P<f>\w+)` in this scope", r"unused variable: `\w+`", r"unreachable statement"]
+    allowed = [r"cannot find value `(?P<v>\w+)` in this scope", r"expected value, found module `(?P<v>\w+)`",
+               r"cannot find function `(?P<f>\w+)` in this scope", r"unused variable: `\w+`", r"unreachable statement"]
     for err in result(out, "t-untouched", name)["errors"]:
         assert set(err["kinds"]) <= {"Error", "stderr"}, err
         if "stderr" in err["kinds"]:

@@ -26,8 +26,10 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SOURCE = ROOT / "build" / "course" / "source" / "labs"
-NOTEBOOKS = ["five_steps", "lab04", "learning_rates", "deep_teaching", "gistemp"]
+sys.path.insert(0, str(ROOT / "grading"))
+from common import ASSIGNMENT, COURSE, NOTEBOOKS  # noqa: E402
+
+SOURCE = COURSE / "source" / ASSIGNMENT  # the solution notebooks, as release.py put them
 
 
 def grade(students, jobs, tmp):

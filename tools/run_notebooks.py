@@ -15,13 +15,13 @@ import re
 import sys
 import time
 from pathlib import Path
-from queue import Empty
 
 import nbformat
-from jupyter_core.utils import ensure_async, run_sync
 from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbconvert import HTMLExporter
+
+from late_output import LateOutput
 
 ROOT = Path(__file__).resolve().parent.parent
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
@@ -55,35 +55,13 @@ def cell_seconds(cell):
     return (parse(end) - parse(start)).total_seconds()
 
 
-class RustNotebookClient(NotebookClient):
-    """nbclient, plus: output that evcxr sends after a cell's reply still counts.
+class RustNotebookClient(LateOutput, NotebookClient):
+    """nbclient, plus output that evcxr sends after a cell's reply (see late_output.py);
+    after the last cell, where nothing else would catch a late panic, it waits longer."""
 
-    evcxr forwards the program's stderr (where a panic message goes) on a thread of its
-    own, so a panic can be reported a moment after the cell "finished". nbclient would drop
-    it, or show it under the next cell; after the last cell it would be lost, and a
-    panicking notebook would pass. So after each cell, before the next one is sent, we
-    keep reading the kernel's output until it has been quiet for `quiet` seconds (longer
-    after the last cell, where nothing else would catch it)."""
-
-    quiet, quiet_last, max_wait = 0.1, 1.0, 10.0
-
-    async def async_execute_cell(self, cell, cell_index, execution_count=None, store_history=True):
-        cell = await super().async_execute_cell(cell, cell_index, execution_count, store_history)
-        if cell.cell_type != "code" or not cell.source.strip():
-            return cell
+    def late_output_quiet_after(self, cell_index):
         last = not any(c.cell_type == "code" for c in self.nb.cells[cell_index + 1:])
-        deadline = time.monotonic() + self.max_wait
-        while time.monotonic() < deadline:
-            try:
-                msg = await ensure_async(self.kc.iopub_channel.get_msg(
-                    timeout=self.quiet_last if last else self.quiet))
-            except Empty:
-                break
-            if msg["msg_type"] in ("stream", "error", "display_data", "execute_result"):
-                self.output(cell.outputs, msg, None, cell_index)
-        return cell
-
-    execute_cell = run_sync(async_execute_cell)  # nbclient binds the sync name to its own method
+        return 1.0 if last else 0.1
 
 
 def run_one(path, out_dir, cell_timeout, notebook_timeout):
