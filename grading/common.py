@@ -1,17 +1,23 @@
 """Paths and settings shared by release.py, grade.py and worker.py."""
 from pathlib import Path
 
+import sys
+
 from traitlets.config import Config
 from traitlets.config.loader import PyFileConfigLoader
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
+sys.path.insert(0, str(ROOT / "tools"))
+from course import (  # noqa: E402,F401 (re-exported: the one list of notebooks and limits)
+    CELL_TIMEOUT, DEP_TIMEOUT, MEMORY_MB, NOTEBOOK_TIMEOUT, NOTEBOOKS,
+)
 BUILD = ROOT / "build"
 COURSE = BUILD / "course"          # nbgrader course: source/, release/, gradebook.db
 RELEASE = BUILD / "release"        # what students get: notebooks/, crate/, Cargo.toml
 STATE = BUILD / "grading"          # vendored crates, warm build template, per-run scratch
 ASSIGNMENT = "labs"
-NOTEBOOKS = ["five_steps", "lab04", "learning_rates", "deep_teaching", "gistemp"]
+REFERENCE = STATE / "reference"    # the solution's reported values, per notebook
 SANDBOX_UID = 61000                # unprivileged uid the student's code runs as (no passwd entry needed)
 
 

@@ -46,7 +46,10 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from common import ASSIGNMENT, COURSE, NOTEBOOKS, RELEASE, ROOT, SANDBOX_UID, STATE, unscored  # noqa: E402
+from common import (  # noqa: E402
+    ASSIGNMENT, CELL_TIMEOUT, COURSE, DEP_TIMEOUT, MEMORY_MB, NOTEBOOK_TIMEOUT, NOTEBOOKS, REFERENCE, RELEASE,
+    ROOT, SANDBOX_UID, STATE, unscored,
+)
 
 FIELDS = ["student", "notebook", "score", "max_score", "status", "manual_max", "seconds", "notes"]
 STUDENT_ID = re.compile(r"^[A-Za-z0-9_@+-][A-Za-z0-9_.@+-]{0,63}$")
@@ -225,7 +228,7 @@ RUNNING = set()
 RUNNING_LOCK = threading.Lock()
 
 
-def run_worker(args, student, notebook, submission, slot, mode, out):
+def run_worker(args, student, notebook, submission, slot, mode, out, reference_out=None):
     """Runs worker.py for one pair in a fresh network+PID namespace; returns its result dict."""
     run_dir = STATE / "runs" / digest(out)[:8] / student / notebook
     result_file = run_dir.parent / f"{notebook}.result.json"
@@ -243,6 +246,7 @@ def run_worker(args, student, notebook, submission, slot, mode, out):
         "--student", student, "--notebook", notebook, "--submission", str(submission),
         "--run-dir", str(run_dir), "--result", str(result_file), "--feedback", str(feedback),
         "--mode", mode, "--slot", str(slot), "--sysroot", args.sysroot,
+        *(["--reference-out", str(reference_out)] if reference_out else []),
         "--cell-timeout", str(args.cell_timeout), "--dep-timeout", str(args.dep_timeout),
         "--notebook-timeout", str(args.notebook_timeout), "--memory-mb", str(args.memory_mb),
     ]
@@ -281,12 +285,41 @@ def run_worker(args, student, notebook, submission, slot, mode, out):
 
 # ---------------------------------------------------------------------------- the template
 
-def ensure_template(args, notebooks, out):
+def reference_key(template, notebook):
+    """The solution's values depend on the solution notebook (with its hidden tests) and on
+    everything the template depends on (crate, toolchain, evcxr)."""
+    return digest(template, (COURSE / "source" / ASSIGNMENT / f"{notebook}.ipynb").read_bytes())
+
+
+def run_solution(args, notebook, slot, mode):
+    """Runs the solution notebook in the sandbox and records its values as the reference;
+    fails loudly unless it ran to its end with every check reporting."""
+    source = COURSE / "source" / ASSIGNMENT / f"{notebook}.ipynb"
+    REFERENCE.mkdir(parents=True, exist_ok=True)
+    (REFERENCE / f"{notebook}.key").unlink(missing_ok=True)
+    t0 = time.monotonic()
+    result = run_worker(args, "_solutions", notebook, source, slot, mode, STATE / f"{mode}-run",
+                        reference_out=REFERENCE / f"{notebook}.json")
+    full = result["status"] == "ok" and result["max_score"] is not None and result["score"] == result["max_score"]
+    log(f"  {notebook:16s} {time.monotonic() - t0:6.1f} s   solution notebook: "
+        f"{fmt(result['score'])}/{fmt(result['max_score'])} {result['status']}")
+    if not full:
+        bad = [f"{c['grade_id']}: {c['reason']}" for c in result.get("checks", []) if not c.get("passed")]
+        raise SystemExit(f"the solution notebook {notebook} did not run to its end with every check reporting "
+                         f"values ({result['status']}); nothing was graded. " + "; ".join(bad + result["notes"])[:3000])
+    return result
+
+
+def ensure_template(args, notebooks):
+    """The warm build directory, made by running every solution notebook in the sandbox (which
+    also records their values as the references). Accepted only when all of them ran to
+    their end with full marks: a half-warm template would make every student's first cell
+    compile the dependencies again."""
     template = STATE / "template"
     key_file = STATE / "template.key"
     key = template_key(args.sysroot)
     if template.is_dir() and key_file.exists() and key_file.read_text() == key:
-        return
+        return key
     log("warming evcxr's build directory (build/grading/template) with the solution notebooks;"
         " the first time this compiles all dependencies (several minutes) ...")
     template.mkdir(parents=True, exist_ok=True)
@@ -295,18 +328,27 @@ def ensure_template(args, notebooks, out):
     # generous limits: this is the instructor's code, and the first cell compiles everything
     template_args = argparse.Namespace(**{**vars(args), "cell_timeout": max(args.cell_timeout, 600),
                                           "notebook_timeout": max(args.notebook_timeout, 3600),
-                                          "memory_mb": max(args.memory_mb, 4096)})
+                                          "memory_mb": max(args.memory_mb, MEMORY_MB)})
     with Slots(1).take() as slot:
         for name in notebooks:
-            source = COURSE / "source" / ASSIGNMENT / f"{name}.ipynb"
-            t0 = time.monotonic()
-            result = run_worker(template_args, "_solutions", name, source, slot, "template",
-                                STATE / "template-run")
-            full = result["max_score"] is not None and result["score"] == result["max_score"]
-            log(f"  {name:16s} {time.monotonic() - t0:6.1f} s   solution notebook: "
-                f"{fmt(result['score'])}/{fmt(result['max_score'])} {result['status']}"
-                + ("" if full else "   <-- the solution does not get full marks"))
+            run_solution(template_args, name, slot, "template")
+            (REFERENCE / f"{name}.key").write_text(reference_key(key, name))
     key_file.write_text(key)
+    return key
+
+
+def ensure_references(args, notebooks, template):
+    """The solution's values for each notebook, recomputed when the solution changed."""
+    stale = [n for n in notebooks if not (REFERENCE / f"{n}.json").exists()
+             or not (REFERENCE / f"{n}.key").exists()
+             or (REFERENCE / f"{n}.key").read_text() != reference_key(template, n)]
+    if not stale:
+        return
+    log(f"recording the solution's values for {', '.join(stale)} (build/grading/reference) ...")
+    with Slots(1).take() as slot:
+        for name in stale:
+            run_solution(args, name, slot, "reference")
+            (REFERENCE / f"{name}.key").write_text(reference_key(template, name))
 
 
 # ---------------------------------------------------------------------------- scores
@@ -425,10 +467,11 @@ def main(argv=None):
     parser.add_argument("-j", "--jobs", type=int, default=2, help="notebooks graded at once (default 2)")
     parser.add_argument("--regrade", action="store_true", help="grade everything again")
     parser.add_argument("--notebooks", default="", help="comma-separated subset (default: all released)")
-    parser.add_argument("--cell-timeout", type=int, default=120, help="seconds per cell (default 120)")
-    parser.add_argument("--dep-timeout", type=int, default=900, help="seconds for the `:dep` cell (default 900)")
-    parser.add_argument("--notebook-timeout", type=int, default=1200, help="seconds per notebook (default 1200)")
-    parser.add_argument("--memory-mb", type=int, default=4096, help="memory per sandbox, incl. its tmpfs (default 4096)")
+    parser.add_argument("--cell-timeout", type=int, default=CELL_TIMEOUT, help=f"seconds per cell (default {CELL_TIMEOUT})")
+    parser.add_argument("--dep-timeout", type=int, default=DEP_TIMEOUT, help=f"seconds for the `:dep` cell (default {DEP_TIMEOUT})")
+    parser.add_argument("--notebook-timeout", type=int, default=NOTEBOOK_TIMEOUT,
+                        help=f"seconds per notebook (default {NOTEBOOK_TIMEOUT})")
+    parser.add_argument("--memory-mb", type=int, default=MEMORY_MB, help=f"memory per sandbox, incl. its tmpfs (default {MEMORY_MB})")
     args = parser.parse_args(argv)
 
     check_environment()
@@ -453,7 +496,8 @@ def main(argv=None):
     shared = open(STATE / "template.lock", "w")
     fcntl.flock(shared, fcntl.LOCK_EX)
     ensure_vendor(args.sysroot)
-    ensure_template(args, released, out)
+    template = ensure_template(args, released)
+    ensure_references(args, released, template)
     fcntl.flock(shared, fcntl.LOCK_SH)
 
     students, pairs = discover(args.submissions.resolve(), notebooks)

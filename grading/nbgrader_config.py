@@ -9,8 +9,10 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
+import course  # noqa: E402 (the notebook list and the limits)
 from nbgrader_rust import (  # noqa: E402
-    NoPartialCredit, SandboxedExecute, TidyOutputs, VerifyCheckCells, WrapCheckCells,
+    JudgeChecks, NoPartialCredit, SandboxedExecute, TidyOutputs, WrapCheckCells,
 )
 from nbgrader.preprocessors import (  # noqa: E402
     AssignLatePenalties, CheckCellMetadata, IgnorePattern, LimitOutput, SaveAutoGrades,
@@ -41,9 +43,9 @@ c.GenerateAssignment.create_assignment = True
 # the run (JUPYTER_PATH); outside the worker the project's ordinary "rust" kernel is used.
 # evcxr compiles every cell: ~1 s once warm, but the first cell (`:dep labkit`) compiles
 # the dependencies when the build directory is cold (minutes; polars ~5 min on 2 cores).
-c.SandboxedExecute.timeout = 120            # seconds per ordinary cell
-c.SandboxedExecute.dep_cell_timeout = 900   # seconds for a cell with a `:dep` line
-c.SandboxedExecute.notebook_timeout = 1500  # seconds for the whole notebook
+c.SandboxedExecute.timeout = course.CELL_TIMEOUT              # seconds per ordinary cell
+c.SandboxedExecute.dep_cell_timeout = course.DEP_TIMEOUT      # seconds for a cell with a `:dep` line
+c.SandboxedExecute.notebook_timeout = course.NOTEBOOK_TIMEOUT  # seconds for the whole notebook
 c.SandboxedExecute.startup_timeout = 120
 c.SandboxedExecute.interrupt_on_timeout = True  # evcxr interrupts by killing its runtime process
 c.SandboxedExecute.max_output_bytes = 1_000_000  # per cell; more is dropped while it streams
@@ -51,18 +53,19 @@ c.LimitOutput.max_lines = 1000
 
 # Autograding pipeline: nbgrader's own, with
 #   WrapCheckCells   before execution: a check cell's asserts are made unshadowable
-#                    (`::std::assert!`) and it ends by printing a fresh random marker;
+#                    (`::std::assert!`), so they stay honest feedback;
 #   SandboxedExecute per-cell/per-notebook limits, output cap, survives a dead kernel;
-#   VerifyCheckCells a check cell passes only if it ran to its end (marker printed, so a
-#                    silenced panic hook or a forged "check ... ok" line earns nothing),
-#                    with no error and no stderr; the marker is removed again;
+#   JudgeChecks      a check cell passes only if the values it reported (its hidden part
+#                    calls the student's functions on inputs the release does not show)
+#                    match the solution's within tolerances.toml, judged here, outside the
+#                    sandbox (judge.py); nothing the student's code prints decides it;
 #   NoPartialCredit  nbgrader reads a number shown as a check cell's value as partial
 #                    credit; our check cells never use that, so values become plain displays;
 #   TidyOutputs      merges evcxr's line-by-line stderr, drops panic backtraces (feedback).
 c.Autograde.autograde_preprocessors = [
     WrapCheckCells,
     SandboxedExecute,
-    VerifyCheckCells,
+    JudgeChecks,
     NoPartialCredit,
     TidyOutputs,
     IgnorePattern,

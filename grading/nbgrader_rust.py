@@ -1,31 +1,31 @@
 """nbgrader preprocessors for grading Rust (evcxr) notebooks safely.
 
 nbgrader decides a check cell's points from its outputs alone: full points unless it has an
-error output or writes to stderr. With evcxr that is not enough, because student code runs
-in the same process as the checks and can
-  * silence panics (`std::panic::set_hook`): a failing assert then prints nothing;
-  * shadow `assert!`/`assert_eq!` with its own `macro_rules!` that checks nothing;
-  * print text that looks like a passing check, or end the kernel so later cells never run
-    (a check cell that did not run has no outputs, which nbgrader counts as a pass);
-  * show a number as a cell's value, which nbgrader reads as partial credit.
-So, in the autograde pipeline (see nbgrader_config.py):
+error output or writes to stderr. With evcxr that cannot be trusted, because student code
+runs in the same process as the checks: it can silence panics (`std::panic::set_hook`), shadow
+`assert!` with a `macro_rules!` that checks nothing, print text that looks like a passing
+check, read the check's source while it runs, or end the kernel. So no output that the
+sandbox can produce on its own decides a score. Instead (see nbgrader_config.py):
   WrapCheckCells     rewrites each check cell before it runs: assertion and print macros
-                     become `::std::assert!(…)` etc. (a path no user macro can shadow), and the
-                     cell prints a fresh random marker as its last statement;
+                     become `::std::assert!(…)` etc. (a path no user macro can shadow), so the
+                     visible asserts stay honest feedback;
   SandboxedExecute   runs the cells with a time limit per cell and per notebook, caps the
-                     output kept per cell, and keeps going (with an explanation in the cell)
-                     when the kernel dies or the notebook runs out of time;
-  VerifyCheckCells   passes a check cell only if its own marker was printed and it has no
-                     error and no stderr; otherwise adds an error output that says why; then
-                     removes the marker and restores the cell's source;
+                     output kept per cell (never dropping the check's records), and keeps going
+                     (with an explanation in the cell) when the kernel dies or time runs out;
+  JudgeChecks        reads the values each check cell reported (`@labkit-record` lines, from
+                     the student's functions called on inputs the release does not show) and
+                     compares them with the solution's values, outside the sandbox, within the
+                     tolerances of tolerances.toml (see judge.py). That comparison alone
+                     decides the check: a failing check gets an error output saying why, a
+                     passing one keeps no error or stderr output that nbgrader would count;
   NoPartialCredit    turns a check cell's displayed value into a plain display;
   TidyOutputs        merges evcxr's line-by-line stderr and drops panic backtraces.
-SandboxedExecute also waits briefly after each cell for output evcxr sends late (a panic
-message can arrive after the cell's reply and would otherwise land in the next cell; see
-tools/late_output.py, shared with the notebook runner).
+SandboxedExecute also waits briefly after each cell for output evcxr sends late (a record or
+a panic message can arrive after the cell's reply and would otherwise land in the next cell;
+see tools/late_output.py, shared with the notebook runner).
 """
+import json
 import re
-import secrets
 import sys
 import textwrap
 import time
@@ -39,14 +39,15 @@ from nbgrader import utils
 from nbgrader.preprocessors import Execute, NbGraderPreprocessor
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 from late_output import LateOutput  # noqa: E402 (shared with the notebook runner)
+import judge  # noqa: E402
 
 
 class Preprocessor(NbGraderPreprocessor):
     """Base class: enabled (nbconvert's own Preprocessor is disabled unless configured)."""
 
 
-MARKER_KEY = "labkit_check_markers"
 SOURCE_KEY = "labkit_check_sources"
 GUARDED_MACROS = ("assert", "assert_eq", "assert_ne", "debug_assert", "debug_assert_eq",
                   "debug_assert_ne", "panic", "unreachable", "println", "print")
@@ -115,31 +116,8 @@ def code_only(source):
     return "".join(mask)
 
 
-def marker_position(source):
-    """Where a statement can go so that it runs after everything else in the cell.
-
-    The end of the cell, unless the cell ends with an expression whose value evcxr displays
-    (e.g. a `GradCheck` table): then just before that trailing expression.
-    """
-    code = code_only(source)
-    stripped = code.rstrip()
-    if not stripped or stripped[-1] in ";}":
-        return len(source)
-    depth, boundary = 0, 0
-    for i, ch in enumerate(code):
-        if ch in "([{":
-            depth += 1
-        elif ch in ")]}":
-            depth -= 1
-            if depth == 0 and ch == "}":
-                boundary = i + 1
-        elif ch == ";" and depth == 0:
-            boundary = i + 1
-    return boundary
-
-
-def wrap_check_source(source, marker):
-    """The check cell as it is run: unshadowable macros, then the marker as the last statement."""
+def wrap_check_source(source):
+    """The check cell as it is run: assertion and print macros that no user macro can shadow."""
     code = code_only(source)
     out, last = [], 0
     for m in MACRO_CALL.finditer(code):
@@ -148,9 +126,6 @@ def wrap_check_source(source, marker):
         last = m.end()
     out.append(source[last:])
     wrapped = "".join(out)
-    at = marker_position(wrapped)
-    statement = f'::std::println!("{marker}");'
-    wrapped = wrapped[:at] + ("\n" if at and wrapped[at - 1] != "\n" else "") + statement + "\n" + wrapped[at:]
     # evcxr reads lines that start with ':' before the first line of Rust code as commands
     # (`:dep`), so `::std::…` must not be the first code line
     first = next((l for l in wrapped.splitlines() if l.strip() and not l.lstrip().startswith("//")), "")
@@ -160,17 +135,14 @@ def wrap_check_source(source, marker):
 
 
 class WrapCheckCells(Preprocessor):
-    """Before execution: each check cell gets unshadowable macros and a random end marker."""
+    """Before execution: each check cell gets unshadowable macros (restored after the run)."""
 
     def preprocess(self, nb, resources):
-        resources[MARKER_KEY] = {}
         resources[SOURCE_KEY] = {}
         for index, cell in enumerate(nb.cells):
             if is_check_cell(cell):
-                marker = f"labkit-check-passed-{secrets.token_hex(16)}"
-                resources[MARKER_KEY][index] = marker
                 resources[SOURCE_KEY][index] = cell.source
-                cell.source = wrap_check_source(cell.source, marker)
+                cell.source = wrap_check_source(cell.source)
         return nb, resources
 
 
@@ -188,8 +160,8 @@ class SandboxedExecute(LateOutput, Execute):
     VerifyCheckCells requires a check cell to have run to its end.
     """
 
-    dep_cell_timeout = Integer(900, help="seconds for a cell containing a `:dep` line").tag(config=True)
-    notebook_timeout = Integer(1500, help="seconds for all cells of a notebook").tag(config=True)
+    dep_cell_timeout = Integer(help="seconds for a cell containing a `:dep` line").tag(config=True)
+    notebook_timeout = Integer(help="seconds for all cells of a notebook").tag(config=True)
     max_output_bytes = Integer(1_000_000, help="output kept per cell; the rest is dropped").tag(config=True)
     late_output_quiet = Float(0.5, help="seconds of silence that end a check cell (or the cell "
                               "before one): evcxr's stderr can lag behind the reply").tag(config=True)
@@ -206,7 +178,6 @@ class SandboxedExecute(LateOutput, Execute):
                 raise RuntimeError(f"kernel {self.kernel_name!r} is {spec.argv[0]}, not the sandbox")
         self._deadline = time.monotonic() + self.notebook_timeout
         self._stopped = None
-        self._markers = set((resources or {}).get(MARKER_KEY, {}).values())
         self.raise_on_iopub_timeout = False
         self.iopub_timeout = max(self.iopub_timeout, 10)
         self.timeout_func = self._cell_timeout
@@ -225,6 +196,7 @@ class SandboxedExecute(LateOutput, Execute):
             cell.outputs = [_error("NotRun", f"This cell was not run: {self._stopped}.")]
             return cell, resources
         self._output_bytes = 0
+        self._records_kept = 0
         self._truncated = False
         self._timed_out = None
         try:
@@ -279,15 +251,17 @@ class SandboxedExecute(LateOutput, Execute):
         if self._output_bytes <= self.max_output_bytes or out.output_type == "error":
             return out
         outs.pop()
-        # keep what grading depends on: that stderr was written, and our markers
+        # keep what grading depends on: the records a check reports (bounded), and that
+        # stderr was written
         if out.output_type == "stream" and out.name == "stderr":
             if not any(o.get("name") == "stderr" and o.get("labkit_truncated") for o in outs):
                 outs.append(NotebookNode(output_type="stream", name="stderr", labkit_truncated=True,
                                          text="[more output on stderr was dropped]\n"))
-        elif out.output_type == "stream":
-            for marker in self._markers:
-                if marker in out.text:
-                    outs.append(NotebookNode(output_type="stream", name="stdout", text=marker + "\n"))
+        elif out.output_type == "stream" and judge.PREFIX in out.text:
+            kept = [l for l in out.text.splitlines(keepends=True) if l.startswith(judge.PREFIX)]
+            self._records_kept = getattr(self, "_records_kept", 0) + len(kept)
+            if self._records_kept <= judge.MAX_RECORDS + 1:
+                outs.append(NotebookNode(output_type="stream", name="stdout", text="".join(kept)))
         if not self._truncated:
             self._truncated = True
             outs.append(NotebookNode(output_type="stream", name="stdout", text=(
@@ -295,40 +269,80 @@ class SandboxedExecute(LateOutput, Execute):
         return None
 
 
-class VerifyCheckCells(Preprocessor):
-    """After execution: a check cell passes only if it printed its marker and wrote no error."""
+class JudgeChecks(Preprocessor):
+    """After execution: each check cell is scored by judge.py from the values it reported.
+
+    mode "grade": compared with the reference (the solution's values, a JSON file written by
+    a "reference" run); mode "reference": the solution notebook itself is run, its records
+    are collected into `reference_out`, and a check passes if it reported readable values."""
+
+    mode = Unicode("grade", help="grade | reference").tag(config=True)
+    reference = Unicode("", help="JSON {grade_id: {name: record}} of the solution").tag(config=True)
+    reference_out = Unicode("", help="where a reference run writes the records").tag(config=True)
+    tolerances = Unicode(str(judge.TOLERANCES), help="tolerances.toml").tag(config=True)
 
     def preprocess(self, nb, resources):
-        markers = resources.get(MARKER_KEY, {})
+        notebook = resources.get("unique_key", "")
         sources = resources.get(SOURCE_KEY, {})
+        reference = json.loads(Path(self.reference).read_text()) if self.mode == "grade" else {}
+        tolerances = judge.load_tolerances(self.tolerances)
+        collected = {}
         for index, cell in enumerate(nb.cells):
-            if index not in markers:
+            if not is_check_cell(cell):
                 continue
-            marker = markers[index]
-            cell.source = sources[index]
-            seen = False
+            cell.source = sources.get(index, cell.source)
+            gid = cell.metadata["nbgrader"]["grade_id"]
+            text = "".join(o.get("text", "") for o in cell.outputs
+                           if o.output_type == "stream" and o.get("name") == "stdout")
+            records, problems = judge.parse(text)
             outputs = []
             for out in cell.outputs:
                 out.pop("labkit_truncated", None)
-                if out.output_type == "stream" and out.name == "stdout" and marker in out.text:
-                    # (after a `print!` without newline the marker ends someone else's line)
-                    seen = True
-                    out.text = out.text.replace(marker + "\n", "").replace(marker, "")
+                if out.output_type == "stream" and out.get("name") == "stdout":
+                    out.text = judge.strip_records(out.text)
                     if not out.text:
                         continue
                 outputs.append(out)
-            cell.outputs = outputs
-            failed = any(o.output_type == "error" or (o.output_type == "stream" and o.name == "stderr")
-                         for o in outputs)
-            restored = cell.metadata.get("labkit_grading", {}).get("restored")
-            if restored:
-                cell.outputs.append(_error("DeletedCheck", "This check cell was missing from the "
-                                           "submission. It was put back and run, and scores 0."))
-            elif not seen and not failed:
-                cell.outputs.append(_error("CheckNotCompleted", "This check did not run to its end "
-                                           "(a panic that printed nothing, an exit, or a cell that "
-                                           "was not run), so it scores 0."))
+            if self.mode == "reference":
+                collected[gid] = records
+                passed = bool(records) and not problems
+                reasons = problems or ([] if records else ["the solution's check reported no values"])
+            elif gid not in reference or not reference[gid]:
+                raise RuntimeError(f"the reference has no values for check {gid}: rebuild it")
+            else:
+                passed, reasons = judge.judge(records, problems, reference[gid], notebook, tolerances)
+            if cell.metadata.get("labkit_grading", {}).get("restored"):
+                passed, reasons = False, ["This check cell was missing from the submission. It was put "
+                                          "back and run, and scores 0."]
+            if passed:
+                # the comparison alone decides: what else went wrong in the cell stays
+                # visible as text, but is not what nbgrader would count against it
+                cell.outputs = [_demote(o) for o in outputs]
+                cell.outputs.append(NotebookNode(output_type="stream", name="stdout", text=(
+                    f"[graded: the {len(records)} value(s) this check computed with your code on inputs "
+                    "not shown in the notebook match the solution's]\n")))
+            else:
+                cell.outputs = outputs
+                kind = "DeletedCheck" if reasons and reasons[0].startswith("This check cell was missing") else "CheckFailed"
+                shown = reasons[:4] + ([f"… and {len(reasons) - 4} more"] if len(reasons) > 4 else [])
+                cell.outputs.append(NotebookNode(output_type="error", ename=kind, evalue=reasons[0],
+                                                 traceback=[f"{kind}: this check scores 0 because"] +
+                                                 [f"  - {r}" for r in shown]))
+        if self.mode == "reference" and self.reference_out:
+            tmp = Path(self.reference_out + ".tmp")
+            tmp.write_text(json.dumps(collected, indent=1))
+            tmp.replace(self.reference_out)
         return nb, resources
+
+
+def _demote(out):
+    """An error or stderr output as plain stdout text (for a check that passed anyway)."""
+    if out.output_type == "error":
+        return NotebookNode(output_type="stream", name="stdout",
+                            text=f"[after its values were reported, the cell stopped: {out.get('ename')}: {out.get('evalue')}]\n")
+    if out.output_type == "stream" and out.get("name") == "stderr":
+        return NotebookNode(output_type="stream", name="stdout", text="[stderr] " + out.text)
+    return out
 
 
 BACKTRACE = re.compile(r"^stack backtrace:\n(?:(?:\s+\d+: .*|\s+at .*)\n)*(?:note: Some details are omitted.*\n)?", re.M)

@@ -6,7 +6,11 @@ file system, memory/pids limits). This process (nbgrader, the gradebook) stays o
 kernel's sandbox: student code can neither see nor change it.
 
     worker.py --student ID --notebook NAME --submission FILE --run-dir DIR --result FILE
-              [--feedback FILE] [--mode grade|template] [limits...]
+              [--feedback FILE] [--mode grade|reference|template] [limits...]
+
+mode grade: the check cells are judged against the solution's values in
+build/grading/reference/NAME.json; reference: the solution notebook is run (on the warm
+template) and its values are written there; template: the same, building the template.
 
 Writes --result (JSON: score, max_score, status, per-check details) and --feedback (HTML).
 """
@@ -22,7 +26,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 from common import (  # noqa: E402
-    ASSIGNMENT, COURSE, RELEASE, ROOT, SANDBOX_UID, STATE, load_config, unscored, venv_on_path,
+    ASSIGNMENT, CELL_TIMEOUT, COURSE, DEP_TIMEOUT, MEMORY_MB, NOTEBOOK_TIMEOUT, REFERENCE, RELEASE, ROOT,
+    SANDBOX_UID, STATE, load_config, unscored, venv_on_path,
 )
 import submission  # noqa: E402
 
@@ -47,7 +52,7 @@ def write_kernelspec(run, args):
         "GRADE_SYSROOT": args.sysroot,
         "GRADE_VENDOR": str(STATE / "vendor"),
         "GRADE_TEMPLATE": str(STATE / "template"),
-        "GRADE_MODE": args.mode,
+        "GRADE_MODE": "template" if args.mode == "template" else "overlay",
         "GRADE_UID": str(SANDBOX_UID),
         "GRADE_SLOT": str(args.slot),
         "GRADE_MEMORY_MB": str(args.memory_mb),
@@ -156,6 +161,9 @@ def grade(args):
         "SandboxedExecute.kernel_name": KERNEL_NAME,
         "SandboxedExecute.required_kernel_argv0": str(HERE / "sandbox" / "kernel.sh"),
         "HTMLExporter.sanitize_html": True,
+        "JudgeChecks.mode": "grade" if args.mode == "grade" else "reference",
+        "JudgeChecks.reference": str(REFERENCE / f"{args.notebook}.json"),
+        "JudgeChecks.reference_out": args.reference_out or "",
     })
     api = NbGraderAPI(config=config)
     outcome = api.autograde(ASSIGNMENT, args.student, force=True, create=True)
@@ -191,13 +199,14 @@ def main(argv=None):
     parser.add_argument("--run-dir", required=True)
     parser.add_argument("--result", required=True)
     parser.add_argument("--feedback")
-    parser.add_argument("--mode", choices=["grade", "template"], default="grade")
+    parser.add_argument("--mode", choices=["grade", "reference", "template"], default="grade")
+    parser.add_argument("--reference-out", help="reference/template mode: where to write the solution's values")
     parser.add_argument("--slot", type=int, default=0)
     parser.add_argument("--sysroot", required=True)
-    parser.add_argument("--cell-timeout", type=int, default=120)
-    parser.add_argument("--dep-timeout", type=int, default=900)
-    parser.add_argument("--notebook-timeout", type=int, default=1500)
-    parser.add_argument("--memory-mb", type=int, default=4096)
+    parser.add_argument("--cell-timeout", type=int, default=CELL_TIMEOUT)
+    parser.add_argument("--dep-timeout", type=int, default=DEP_TIMEOUT)
+    parser.add_argument("--notebook-timeout", type=int, default=NOTEBOOK_TIMEOUT)
+    parser.add_argument("--memory-mb", type=int, default=MEMORY_MB)
     parser.add_argument("--pids", type=int, default=512)
     parser.add_argument("--tmpfs-mb", type=int, default=2048)
     args = parser.parse_args(argv)

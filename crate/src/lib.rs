@@ -13,6 +13,7 @@
 //! | `loss.backward()`                       | `layer.backward(&x, &Loss::Mse.grad(&y_pred, &y)?)?` |
 //! | `optim.SGD(params, lr=0.01).step()`     | `Sgd::new(0.01).step(&mut layer, &grads)` |
 //! | `plt.scatter(x, y)`                     | `Figure::new().scatter(&x, &y, "data")`  |
+//! | `a.mean()` (NumPy's summation order)    | `numpy_mean(&a)`                         |
 
 #![warn(missing_docs)]
 
@@ -24,8 +25,10 @@ pub mod linear;
 pub mod loss;
 pub mod optim;
 pub mod plot;
+pub mod report;
 pub mod rng;
 pub mod scale;
+pub mod summation;
 pub mod train;
 
 pub use data::*;
@@ -38,8 +41,10 @@ pub use linear::*;
 pub use loss::*;
 pub use optim::*;
 pub use plot::*;
+pub use report::*;
 pub use rng::*;
 pub use scale::*;
+pub use summation::*;
 pub use train::*;
 
 /// Re-exported so a notebook needs only `:dep labkit`.

@@ -1,0 +1,108 @@
+"""Submissions with known grades: for every notebook, the solution, the untouched student
+version, other correct solutions written differently, typical mistakes with the exact
+score each deserves, and attacks that must earn nothing beyond their correct parts.
+
+A submission is described by what it changes in the student version:
+  bodies  {function name: code} fills that function's `// YOUR CODE HERE` stub (or, in the
+          solution notebook, replaces its solution region); the other stubs get the
+          instructor's code, unless `untouched` is set, when they stay `todo!()`;
+  extra   {grade_id: code} appended to that solution cell;
+  insert  {grade_id: code} a new code cell of the student's placed before that cell.
+`failing` lists the checks (grade_id after "-check-") that must score 0; `score` is the
+exact total the grader must give (stated by hand, not computed from `failing`).
+
+tests/test_grading.py grades them all with the real grader (root, sandbox); dry_run.py
+predicts the scores without the sandbox, from the solution notebook.
+"""
+import copy
+import importlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parents[2]
+
+STUB = re.compile(r"^(?P<indent>[ \t]*)// YOUR CODE HERE\n[ \t]*todo!\(\)", re.M)
+REGION = re.compile(r"^(?P<indent>[ \t]*)// BEGIN SOLUTION\n(?P<body>.*?)^[ \t]*// END SOLUTION[^\n]*", re.M | re.S)
+FN = re.compile(r"\bfn\s+(\w+)\s*[(<]")
+TODO = "todo!()"
+
+
+@dataclass
+class Submission:
+    notebook: str
+    student: str
+    score: float
+    failing: set = field(default_factory=set)
+    bodies: dict = field(default_factory=dict)
+    extra: dict = field(default_factory=dict)
+    insert: dict = field(default_factory=dict)
+    untouched: bool = False
+    status: str = "ok"
+    why: str = ""
+
+
+def grade_id(cell):
+    meta = cell.metadata.get("nbgrader", {})
+    return meta.get("grade_id") if isinstance(meta, dict) else None
+
+
+def _fn_before(source, pos):
+    names = FN.findall(source[:pos])
+    return names[-1] if names else None
+
+
+def _indent(body, indent):
+    lines = body.strip("\n").splitlines()
+    base = min((len(l) - len(l.lstrip()) for l in lines if l.strip()), default=0)
+    return "\n".join(indent + l[base:] if l.strip() else "" for l in lines)
+
+
+def solutions(source_nb):
+    """{function name: the instructor's code} from the solution notebook."""
+    found = {}
+    for cell in source_nb.cells:
+        if cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("solution"):
+            for m in REGION.finditer(cell.source):
+                found[_fn_before(cell.source, m.start())] = m.group("body")
+    return found
+
+
+def build(sub, base_nb, source_nb):
+    """The submission as a notebook. `base_nb` is the released student version (stubs) or the
+    solution notebook (regions: the dry run); `source_nb` gives the instructor's code."""
+    known = solutions(source_nb)
+    nb = copy.deepcopy(base_nb)
+    cells = []
+    for cell in nb.cells:
+        gid = grade_id(cell)
+        if gid in sub.insert:
+            cells.append(nbformat.v4.new_code_cell(sub.insert[gid].strip("\n")))
+        if cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("solution"):
+
+            def replace(m, cell=cell):
+                fn = _fn_before(cell.source, m.start())
+                body = sub.bodies.get(fn, TODO if sub.untouched else known.get(fn))
+                return m.group(0) if body is None else _indent(body, m.group("indent"))
+
+            cell.source = STUB.sub(replace, cell.source)
+            cell.source = REGION.sub(replace, cell.source)
+            if gid in sub.extra:
+                cell.source += "\n" + sub.extra[gid].strip("\n") + "\n"
+        cells.append(cell)
+    nb.cells = cells
+    return nb
+
+
+def corpus(notebooks=None):
+    """Every submission of the corpus, for the given notebooks (default: all)."""
+    import course
+
+    subs = []
+    for name in notebooks or course.NOTEBOOKS:
+        module = importlib.import_module(f"corpus.{name}")
+        for student, spec in module.SUBMISSIONS.items():
+            subs.append(Submission(notebook=name, student=student, **spec))
+    return subs
