@@ -291,30 +291,32 @@ def reference_key(template, notebook):
     return digest(template, (COURSE / "source" / ASSIGNMENT / f"{notebook}.ipynb").read_bytes())
 
 
-def run_solution(args, notebook, slot, mode):
-    """Runs the solution notebook in the sandbox and records its values as the reference;
-    fails loudly unless it ran to its end with every check reporting."""
+def run_solution(args, notebook, slot, mode, template_key):
+    """Runs the solution notebook in the sandbox and records its values as the reference
+    (kept only when every check reported values). Returns (ran to its end, full marks)."""
     source = COURSE / "source" / ASSIGNMENT / f"{notebook}.ipynb"
     REFERENCE.mkdir(parents=True, exist_ok=True)
-    (REFERENCE / f"{notebook}.key").unlink(missing_ok=True)
+    key_file = REFERENCE / f"{notebook}.key"
+    key_file.unlink(missing_ok=True)
     t0 = time.monotonic()
     result = run_worker(args, "_solutions", notebook, source, slot, mode, STATE / f"{mode}-run",
                         reference_out=REFERENCE / f"{notebook}.json")
-    full = result["status"] == "ok" and result["max_score"] is not None and result["score"] == result["max_score"]
+    ran = result["status"] == "ok"
+    full = ran and result["max_score"] is not None and result["score"] == result["max_score"]
+    bad = [f"{c['grade_id']}: {c['reason']}" for c in result.get("checks", []) if not c.get("passed")]
     log(f"  {notebook:16s} {time.monotonic() - t0:6.1f} s   solution notebook: "
-        f"{fmt(result['score'])}/{fmt(result['max_score'])} {result['status']}")
-    if not full:
-        bad = [f"{c['grade_id']}: {c['reason']}" for c in result.get("checks", []) if not c.get("passed")]
-        raise SystemExit(f"the solution notebook {notebook} did not run to its end with every check reporting "
-                         f"values ({result['status']}); nothing was graded. " + "; ".join(bad + result["notes"])[:3000])
-    return result
+        f"{fmt(result['score'])}/{fmt(result['max_score'])} {result['status']}"
+        + ("" if full else "   <-- not every check reported values: " + "; ".join(bad + result["notes"])[:2000]))
+    if full:
+        key_file.write_text(reference_key(template_key, notebook))
+    return ran, full
 
 
 def ensure_template(args, notebooks):
     """The warm build directory, made by running every solution notebook in the sandbox (which
     also records their values as the references). Accepted only when all of them ran to
-    their end with full marks: a half-warm template would make every student's first cell
-    compile the dependencies again."""
+    their end: a half-warm template would make every student's first cell compile the
+    dependencies again, and under load everybody could hit the time limit."""
     template = STATE / "template"
     key_file = STATE / "template.key"
     key = template_key(args.sysroot)
@@ -330,15 +332,18 @@ def ensure_template(args, notebooks):
                                           "notebook_timeout": max(args.notebook_timeout, 3600),
                                           "memory_mb": max(args.memory_mb, MEMORY_MB)})
     with Slots(1).take() as slot:
-        for name in notebooks:
-            run_solution(template_args, name, slot, "template")
-            (REFERENCE / f"{name}.key").write_text(reference_key(key, name))
+        unfinished = [name for name in notebooks if not run_solution(template_args, name, slot, "template", key)[0]]
+    if unfinished:
+        raise SystemExit(f"the solution notebooks {', '.join(unfinished)} did not run to their end, so the "
+                         "grader's build cache (build/grading/template) is not warm; nothing was graded. "
+                         "Run again (on a less busy machine), or fix the solutions.")
     key_file.write_text(key)
     return key
 
 
 def ensure_references(args, notebooks, template):
-    """The solution's values for each notebook, recomputed when the solution changed."""
+    """The solution's values for each notebook to grade, recomputed when the solution changed;
+    refuses to grade a notebook whose solution does not report a value in every check."""
     stale = [n for n in notebooks if not (REFERENCE / f"{n}.json").exists()
              or not (REFERENCE / f"{n}.key").exists()
              or (REFERENCE / f"{n}.key").read_text() != reference_key(template, n)]
@@ -346,9 +351,11 @@ def ensure_references(args, notebooks, template):
         return
     log(f"recording the solution's values for {', '.join(stale)} (build/grading/reference) ...")
     with Slots(1).take() as slot:
-        for name in stale:
-            run_solution(args, name, slot, "reference")
-            (REFERENCE / f"{name}.key").write_text(reference_key(template, name))
+        incomplete = [name for name in stale if not run_solution(args, name, slot, "reference", template)[1]]
+    if incomplete:
+        raise SystemExit(f"the solution notebooks {', '.join(incomplete)} do not get full marks (every check "
+                         "must report its values; see above), so they cannot serve as the reference; "
+                         "nothing was graded")
 
 
 # ---------------------------------------------------------------------------- scores
@@ -497,7 +504,7 @@ def main(argv=None):
     fcntl.flock(shared, fcntl.LOCK_EX)
     ensure_vendor(args.sysroot)
     template = ensure_template(args, released)
-    ensure_references(args, released, template)
+    ensure_references(args, notebooks, template)
     fcntl.flock(shared, fcntl.LOCK_SH)
 
     students, pairs = discover(args.submissions.resolve(), notebooks)

@@ -280,9 +280,10 @@ class JudgeChecks(Preprocessor):
     reference = Unicode("", help="JSON {grade_id: {name: record}} of the solution").tag(config=True)
     reference_out = Unicode("", help="where a reference run writes the records").tag(config=True)
     tolerances = Unicode(str(judge.TOLERANCES), help="tolerances.toml").tag(config=True)
+    notebook = Unicode("", help="the notebook's name (its section in tolerances.toml)").tag(config=True)
 
     def preprocess(self, nb, resources):
-        notebook = resources.get("unique_key", "")
+        notebook = self.notebook or resources.get("unique_key", "")
         sources = resources.get(SOURCE_KEY, {})
         reference = json.loads(Path(self.reference).read_text()) if self.mode == "grade" else {}
         tolerances = judge.load_tolerances(self.tolerances)

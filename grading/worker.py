@@ -164,6 +164,7 @@ def grade(args):
         "JudgeChecks.mode": "grade" if args.mode == "grade" else "reference",
         "JudgeChecks.reference": str(REFERENCE / f"{args.notebook}.json"),
         "JudgeChecks.reference_out": args.reference_out or "",
+        "JudgeChecks.notebook": args.notebook,
     })
     api = NbGraderAPI(config=config)
     outcome = api.autograde(ASSIGNMENT, args.student, force=True, create=True)

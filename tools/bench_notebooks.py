@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
 import run_notebooks  # noqa: E402
 
-NOTEBOOKS = ["five_steps", "lab04", "learning_rates", "deep_teaching", "gistemp"]
+from course import NOTEBOOKS  # noqa: E402 (the one list of notebooks)
 
 
 def run(path, out):

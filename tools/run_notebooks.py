@@ -2,6 +2,8 @@
 
     python tools/run_notebooks.py [NOTEBOOK ...] [--out build] [--cell-timeout S] [--notebook-timeout S]
 
+Without NOTEBOOK: the course's notebooks (tools/course.py), in teaching order.
+
 For each notebook: runs it with nbclient (every cell, in order), writes the executed
 notebook and an HTML rendering to --out, and prints its wall time and slowest cells.
 A cell fails when it has an error output (compile error, kernel death) or writes to
@@ -21,6 +23,7 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbconvert import HTMLExporter
 
+from course import NOTEBOOKS
 from late_output import LateOutput
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -145,7 +148,7 @@ def main(argv=None):
     parser.add_argument("--cell-timeout", type=int, default=900, help="seconds per cell (first cells compile dependencies)")
     parser.add_argument("--notebook-timeout", type=int, default=1800, help="seconds per notebook")
     args = parser.parse_args(argv)
-    notebooks = args.notebooks or sorted((ROOT / "notebooks").glob("*.ipynb"))
+    notebooks = args.notebooks or [ROOT / "notebooks" / f"{name}.ipynb" for name in NOTEBOOKS]
     results = []
     for path in notebooks:
         print(f"running {path.name} ...", flush=True)

@@ -4,8 +4,10 @@ score each deserves, and attacks that must earn nothing beyond their correct par
 
 A submission is described by what it changes in the student version:
   bodies  {function name: code} fills that function's `// YOUR CODE HERE` stub (or, in the
-          solution notebook, replaces its solution region); the other stubs get the
-          instructor's code, unless `untouched` is set, when they stay `todo!()`;
+          solution notebook, replaces its solution region), every one if it has several;
+          {"name#k": code} fills only the k-th (from 1) of them and wins over "name"; the
+          other stubs get the instructor's code for that very stub, unless `untouched` is
+          set, when they stay `todo!()`;
   extra   {grade_id: code} appended to that solution cell;
   insert  {grade_id: code} a new code cell of the student's placed before that cell.
 `failing` lists the checks (grade_id after "-check-") that must score 0; `score` is the
@@ -60,13 +62,24 @@ def _indent(body, indent):
     return "\n".join(indent + l[base:] if l.strip() else "" for l in lines)
 
 
+def _numbered(source, pos, counts):
+    """("name", "name#k") of the k-th region of the function before `pos` (counts per cell)."""
+    fn = _fn_before(source, pos)
+    counts[fn] = counts.get(fn, 0) + 1
+    return fn, f"{fn}#{counts[fn]}"
+
+
 def solutions(source_nb):
-    """{function name: the instructor's code} from the solution notebook."""
+    """{"name#k": the instructor's code in the k-th solution region of function `name`} from
+    the solution notebook, and {"name": the code of its first region}."""
     found = {}
     for cell in source_nb.cells:
         if cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("solution"):
+            counts = {}
             for m in REGION.finditer(cell.source):
-                found[_fn_before(cell.source, m.start())] = m.group("body")
+                fn, key = _numbered(cell.source, m.start(), counts)
+                found[key] = m.group("body")
+                found.setdefault(fn, m.group("body"))
     return found
 
 
@@ -82,13 +95,15 @@ def build(sub, base_nb, source_nb):
             cells.append(nbformat.v4.new_code_cell(sub.insert[gid].strip("\n")))
         if cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("solution"):
 
-            def replace(m, cell=cell):
-                fn = _fn_before(cell.source, m.start())
-                body = sub.bodies.get(fn, TODO if sub.untouched else known.get(fn))
-                return m.group(0) if body is None else _indent(body, m.group("indent"))
+            def replacer(counts, cell=cell):
+                def replace(m):
+                    fn, key = _numbered(cell.source, m.start(), counts)
+                    body = sub.bodies.get(key, sub.bodies.get(fn, TODO if sub.untouched else known.get(key)))
+                    return m.group(0) if body is None else _indent(body, m.group("indent"))
+                return replace
 
-            cell.source = STUB.sub(replace, cell.source)
-            cell.source = REGION.sub(replace, cell.source)
+            cell.source = STUB.sub(replacer({}), cell.source)
+            cell.source = REGION.sub(replacer({}), cell.source)
             if gid in sub.extra:
                 cell.source += "\n" + sub.extra[gid].strip("\n") + "\n"
         cells.append(cell)

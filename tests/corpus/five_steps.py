@@ -102,7 +102,7 @@ SUBMISSIONS = {
                                   failing={"init", "predict", "loss", "gradients", "update", "train"},
                                   bodies={"train": "std::process::exit(0)"},
                                   insert={"five_steps-check-init": FORGER}),
-    "attack-build-script": dict(score=5, failing={"init", "train"}, bodies={"init_params": "todo!()"}, insert={
+    "attack-build-script": dict(score=5, failing={"init", "train"}, bodies={"init_params": "(0.5, 0.5)"}, insert={
         "five_steps-check-init": EVIL_CRATE,
         "five_steps-check-predict": ':dep evil = { path = "/tmp/evil" }\nprintln!("{}", evil::peek());',
     }),
