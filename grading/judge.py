@@ -91,6 +91,9 @@ def short(values, shape):
 
 def judge(records, problems, reference, notebook, tolerances):
     """(passed, reasons) for one check: its parsed records against the reference records."""
+    if not reference:
+        return False, ["the solution reported no values for this check, so nothing can be compared "
+                       "(a fault of the course, not of the submission)"]
     reasons = list(problems)
     for name, ref in reference.items():
         got = records.get(name)

@@ -125,8 +125,10 @@ def inspect(autograded):
                            "message": "\n".join(output_text(o) for o in failures)[:4000]})
         meta = cell.metadata.get("nbgrader", {})
         if meta.get("grade") and not meta.get("solution"):
+            # the judge's verdict first: it is what decided the check
+            verdict = [o for o in failures if o.get("ename") in ("CheckFailed", "DeletedCheck")]
             checks.append({"grade_id": meta.get("grade_id"), "passed": not failures,
-                           "reason": first_lines(failures)})
+                           "reason": first_lines(verdict + [o for o in failures if o not in verdict])})
     return checks, stopped, errors
 
 

@@ -328,6 +328,14 @@ def test_student_versions_fail_only_through_their_todos(graded_corpus, name):
 
 
 @needs_root
+def test_a_build_script_of_a_student_dependency_runs_inside_the_sandbox(graded_corpus):
+    nb = autograded("five_steps.attack-build-script")
+    cell = next(c for c in nb.cells if ":dep evil" in c.source)
+    text = "".join(o.get("text", "") for o in cell.outputs)
+    assert "NotFound" in text and "Ok(" not in text, text[:2000]
+
+
+@needs_root
 def test_feedback_pages_are_written_without_the_reported_values(graded_corpus):
     out, rows = graded_corpus
     for (student, name), row in rows.items():

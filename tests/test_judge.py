@@ -56,6 +56,11 @@ def test_missing_duplicated_malformed_or_unknown_records_fail():
     assert not judged(good_a, "text " + good_loose)[0]                # not at the start of a line
 
 
+def test_a_check_without_reference_values_passes_nobody():
+    assert judge.judge({}, [], {}, "nb", TOL) == (False, [judge.judge({}, [], {}, "nb", TOL)[1][0]])
+    assert not judge.judge(*judge.parse(rec("a", [1.0]) + "\n"), {}, "nb", TOL)[0]
+
+
 def test_nan_matches_only_nan_and_infinities_only_themselves():
     assert judge.close(float("nan"), float("nan"), 1e-9, 0) and not judge.close(1.0, float("nan"), 1e-9, 0)
     assert judge.close(float("inf"), float("inf"), 1e-9, 0) and not judge.close(1e308, float("inf"), 1e-9, 1)

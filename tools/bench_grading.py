@@ -12,6 +12,14 @@ grades one student -j 1 once more before the others, to show what the very first
 costs (compiling every dependency in the sandbox); runs 1-3 are then all warm.
 Per configuration: wall time, median and slowest seconds per notebook, notebooks per
 minute, and the ratios between configurations. Results go to build/bench/grading.json.
+
+    python tools/bench_grading.py --against ../before [--rounds 3]
+
+Before/after instead: DIR is another checkout of this project (say `git worktree add
+../before <commit>`, with .venv and .tools linked to this one's). One student x five
+notebooks, -j 1, is graded by this checkout and by DIR in alternation, --rounds times, and
+the medians per notebook are printed side by side (each checkout warms its own grading
+cache first, in a round that is not counted).
 """
 import argparse
 import csv
@@ -32,15 +40,15 @@ from common import ASSIGNMENT, COURSE, NOTEBOOKS  # noqa: E402
 SOURCE = COURSE / "source" / ASSIGNMENT  # the solution notebooks, as release.py put them
 
 
-def grade(students, jobs, tmp):
+def grade(students, jobs, tmp, root=ROOT):
     subs, out = Path(tmp) / "subs", Path(tmp) / "out"
     for s in range(students):
         (subs / f"s{s:02d}").mkdir(parents=True)
         for name in NOTEBOOKS:
             shutil.copy(SOURCE / f"{name}.ipynb", subs / f"s{s:02d}" / f"{name}.ipynb")
     started = time.monotonic()
-    proc = subprocess.run([sys.executable, str(ROOT / "grading" / "grade.py"), str(subs), "--out", str(out),
-                           "-j", str(jobs)], cwd=ROOT, capture_output=True, text=True)
+    proc = subprocess.run([sys.executable, str(root / "grading" / "grade.py"), str(subs), "--out", str(out),
+                           "-j", str(jobs)], cwd=root, capture_output=True, text=True)
     wall = time.monotonic() - started
     if proc.returncode != 0:
         raise SystemExit(f"grading failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
@@ -58,14 +66,49 @@ def grade(students, jobs, tmp):
             "notebooks_per_min": round(len(rows) / wall * 60, 2), "built_template": warmup is not None}
 
 
+def against(other, rounds):
+    """This checkout and `other`, one student x five notebooks -j 1, in alternation."""
+    other = other.resolve()
+    for root in (ROOT, other):
+        subprocess.run([sys.executable, str(root / "grading" / "release.py")], cwd=root, check=True,
+                       stdout=subprocess.DEVNULL)
+    labels = {"this": ROOT, "against": other}
+    runs = {label: [] for label in labels}
+    with tempfile.TemporaryDirectory(prefix="bench-grading-") as tmp:
+        for r in range(rounds + 1):
+            for label, root in labels.items():
+                print(f"round {r}{' (warm-up, not counted)' if r == 0 else ''}: {label} ({root}) ...", flush=True)
+                result = grade(1, 1, Path(tmp) / f"{label}-{r}", root)
+                print(f"  {result['wall_s']} s: " + ", ".join(f"{n} {s} s" for n, s in result["per_notebook_s"].items()),
+                      flush=True)
+                if r:
+                    runs[label].append(result)
+    print(f"\nmedian seconds per notebook over {rounds} alternating rounds (1 student, -j 1):")
+    print(f"{'notebook':16s} {'this':>8s} {'against':>8s} {'ratio':>6s}")
+    table = {}
+    for name in NOTEBOOKS + ["all five (wall)"]:
+        key = (lambda r: r["wall_s"]) if name.startswith("all") else (lambda r, n=name: r["per_notebook_s"][n])
+        this, then = (statistics.median(key(r) for r in runs[label]) for label in labels)
+        table[name] = {"this": this, "against": then, "ratio": round(this / then, 2)}
+        print(f"{name:16s} {this:8.1f} {then:8.1f} {this / then:6.2f}")
+    out = ROOT / "build" / "bench"
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "grading-against.json").write_text(json.dumps({"against": str(other), "runs": runs, "median": table}, indent=2))
+    return 0
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--students", type=int, default=4, help="class size for the scaling run (default 4)")
     parser.add_argument("--cold", action="store_true", help="delete the warm build directory first")
+    parser.add_argument("--against", type=Path, help="another checkout to compare with (before/after)")
+    parser.add_argument("--rounds", type=int, default=3, help="alternating rounds with --against (default 3)")
     args = parser.parse_args(argv)
     if os.geteuid() != 0:
         print("bench_grading: skipped (grading needs root for its sandbox)")
         return 0
+    if args.against:
+        return against(args.against, args.rounds)
     subprocess.run([sys.executable, str(ROOT / "grading" / "release.py")], cwd=ROOT, check=True,
                    stdout=subprocess.DEVNULL)
     if args.cold:

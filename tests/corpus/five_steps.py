@@ -2,6 +2,8 @@
 `gradients` is given code, but its check runs it on the student's predict and residuals;
 `train` calls every step, so a wrong step also fails the train check."""
 
+from pathlib import Path
+
 SOLVED_INLINE_TRAIN = """
 let (mut b, mut w) = init_params(42);
 let mut loss = f64::NAN;
@@ -45,19 +47,20 @@ std::thread::spawn(|| {
 '''
 
 # a path dependency whose build script runs at compile time, in the sandbox: it tries to
-# forge records through cargo and to read what it should not
+# forge records through cargo and to read the solution notebook of this checkout
+SOLUTION_PATH = str(Path(__file__).resolve().parents[2] / "notebooks" / "five_steps.ipynb")
 EVIL_CRATE = r'''
 let root = std::path::Path::new("/tmp/evil");
 std::fs::create_dir_all(root.join("src")).unwrap();
 std::fs::write(root.join("Cargo.toml"), "[package]\nname = \"evil\"\nversion = \"0.1.0\"\nedition = \"2021\"\nbuild = \"build.rs\"\n").unwrap();
 std::fs::write(root.join("build.rs"), r#"fn main() {
     println!("cargo:warning=@labkit-record {{\"name\":\"init_params(7)\",\"shape\":[2],\"values\":[0.5,0.5]}}");
-    let peek = std::fs::read_to_string("/work/main/notebooks/five_steps.ipynb").map(|s| s.len());
+    let peek = std::fs::read_to_string("SOLUTION_PATH").map(|s| s.len());
     println!("cargo:warning=build script read the solutions: {peek:?}");
     println!("cargo:rustc-env=EVIL_PEEK={peek:?}");
 }"#).unwrap();
 std::fs::write(root.join("src/lib.rs"), "pub fn peek() -> &'static str { env!(\"EVIL_PEEK\") }\n").unwrap();
-'''
+'''.replace("SOLUTION_PATH", SOLUTION_PATH)
 
 SUBMISSIONS = {
     "solution": dict(score=9),
