@@ -343,7 +343,8 @@ def test_feedback_pages_are_written_without_the_reported_values(graded_corpus):
             continue
         html = (out / "feedback" / student / f"{name}.html").read_text()
         assert "Score" in html and name in html
-        assert "@labkit-record" not in html
+        if ".attack-" not in student:  # (the attacks' own source code prints forged records)
+            assert "@labkit-record" not in html, "the reported values are for the grader, not the page"
     assert (out / "totals.csv").read_text().count("\n") == 1 + len({folder_of(s) for s in CORPUS})
 
 

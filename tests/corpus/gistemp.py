@@ -6,6 +6,9 @@ Each check calls only its own step, so a mistake in one step fails that step's c
 Step 3's hidden data never makes a residual exactly 0, so an explicit sign (0 at 0) and
 f64::signum (1 at 0) both get full marks."""
 
+from corpus.five_steps import FORGER
+
+
 SILENCE = """
 std::panic::set_hook(Box::new(|_| {}));
 macro_rules! assert { ($($t:tt)*) => { () }; }
@@ -114,4 +117,9 @@ let sign = |r: f64| if r > 0.0 { 1.0 } else if r < 0.0 { -1.0 } else { 0.0 };
         "step3#1": "(0.14860477987949058, Array2::zeros(y_pred.dim()))",
         "step3#2": "layer.weights = array![[0.764]];\nlayer.bias = array![-0.503];",
     }, insert={"gistemp-check-step1": SILENCE}),
+    # a thread that reads each check's source as evcxr compiles it and prints forged records,
+    # on an untouched base (so the expected 0 does not depend on its timing), ending in exit
+    "attack-forged-records": dict(untouched=True, score=0, failing={"step1", "step2", "step3", "step4"},
+                                  bodies={"step4#1": "std::process::exit(0)"},
+                                  insert={"gistemp-check-step1": FORGER}),
 }
