@@ -41,6 +41,7 @@ from nbgrader.preprocessors import Execute, NbGraderPreprocessor
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from late_output import LateOutput  # noqa: E402 (shared with the notebook runner)
+import course  # noqa: E402 (the limits)
 import judge  # noqa: E402
 
 
@@ -156,12 +157,12 @@ class SandboxedExecute(LateOutput, Execute):
 
     A cell that hits its limit is interrupted (evcxr then restarts its runtime process:
     variables are lost, later cells that need them fail). When the notebook limit is reached
-    or the kernel dies, the remaining cells are not run and say why; they score 0 because
-    VerifyCheckCells requires a check cell to have run to its end.
+    or the kernel dies, the remaining cells are not run and say why; their checks score 0
+    because JudgeChecks finds none of their values.
     """
 
-    dep_cell_timeout = Integer(help="seconds for a cell containing a `:dep` line").tag(config=True)
-    notebook_timeout = Integer(help="seconds for all cells of a notebook").tag(config=True)
+    dep_cell_timeout = Integer(course.DEP_TIMEOUT, help="seconds for a cell containing a `:dep` line").tag(config=True)
+    notebook_timeout = Integer(course.NOTEBOOK_TIMEOUT, help="seconds for all cells of a notebook").tag(config=True)
     max_output_bytes = Integer(1_000_000, help="output kept per cell; the rest is dropped").tag(config=True)
     late_output_quiet = Float(0.5, help="seconds of silence that end a check cell (or the cell "
                               "before one): evcxr's stderr can lag behind the reply").tag(config=True)
@@ -259,7 +260,7 @@ class SandboxedExecute(LateOutput, Execute):
                                          text="[more output on stderr was dropped]\n"))
         elif out.output_type == "stream" and judge.PREFIX in out.text:
             kept = [l for l in out.text.splitlines(keepends=True) if l.startswith(judge.PREFIX)]
-            self._records_kept = getattr(self, "_records_kept", 0) + len(kept)
+            self._records_kept += len(kept)
             if self._records_kept <= judge.MAX_RECORDS + 1:
                 outs.append(NotebookNode(output_type="stream", name="stdout", text="".join(kept)))
         if not self._truncated:
@@ -312,8 +313,9 @@ class JudgeChecks(Preprocessor):
                 raise RuntimeError(f"the reference has no values for check {gid}: rebuild it")
             else:
                 passed, reasons = judge.judge(records, problems, reference[gid], notebook, tolerances)
+            kind = "CheckFailed"
             if cell.metadata.get("labkit_grading", {}).get("restored"):
-                passed, reasons = False, ["This check cell was missing from the submission. It was put "
+                kind, passed, reasons = "DeletedCheck", False, ["This check cell was missing from the submission. It was put "
                                           "back and run, and scores 0."]
             if passed:
                 # the comparison alone decides: what else went wrong in the cell stays
@@ -324,7 +326,6 @@ class JudgeChecks(Preprocessor):
                     "not shown in the notebook match the solution's]\n")))
             else:
                 cell.outputs = outputs
-                kind = "DeletedCheck" if reasons and reasons[0].startswith("This check cell was missing") else "CheckFailed"
                 shown = reasons[:4] + ([f"… and {len(reasons) - 4} more"] if len(reasons) > 4 else [])
                 cell.outputs.append(NotebookNode(output_type="error", ename=kind, evalue=reasons[0],
                                                  traceback=[f"{kind}: this check scores 0 because"] +

@@ -28,6 +28,7 @@ import pytest
 
 from conftest import NOTEBOOKS, TIMINGS as TIMES
 from corpus import Submission, build, corpus
+from corpus.five_steps import SOLVED_INLINE_TRAIN
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = ROOT / "build" / "course" / "source" / "labs"
@@ -63,18 +64,7 @@ def put(nb, folder, name=FIVE):
 
 
 # the update step done right inside train, so that train is right while `update` is wrong
-INLINE_TRAIN = """
-let (mut b, mut w) = init_params(42);
-let mut loss = f64::NAN;
-for _ in 0..epochs {
-    let yhat = predict(b, w, x_train);
-    let error = residuals(&yhat, y_train);
-    loss = mse(&error);
-    let (b_grad, w_grad) = gradients(x_train, &error);
-    (b, w) = (b - lr * b_grad, w - lr * w_grad);
-}
-(b, w, loss)
-"""
+INLINE_TRAIN = SOLVED_INLINE_TRAIN
 WRONG_UPDATE = "(b + lr * b_grad, w + lr * w_grad)"
 
 
