@@ -10,7 +10,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT / "tools"))
 from course import (  # noqa: E402,F401 (re-exported: the one list of notebooks and limits)
-    CELL_TIMEOUT, DEP_TIMEOUT, MEMORY_MB, NOTEBOOK_TIMEOUT, NOTEBOOKS,
+    CELL_TIMEOUT, DEP_TIMEOUT, MEMORY_MB, NOTEBOOK_TIMEOUT, NOTEBOOKS, PIDS, WORKER_MEMORY_MB,
 )
 BUILD = ROOT / "build"
 COURSE = BUILD / "course"          # nbgrader course: source/, release/, gradebook.db
@@ -19,6 +19,35 @@ STATE = BUILD / "grading"          # vendored crates, warm build template, per-r
 ASSIGNMENT = "labs"
 REFERENCE = STATE / "reference"    # the solution's reported values, per notebook
 SANDBOX_UID = 61000                # unprivileged uid the student's code runs as (no passwd entry needed)
+
+
+# ---------------------------------------------------------------------------- cgroups
+# Every notebook is graded with a memory and a process limit of its own: a cgroup per slot,
+# made by grading/sandbox/kernel.sh (the kernel) and grade.py (the worker). cgroup v1
+# (memory and pids hierarchies) and v2 (memory and pids in the unified hierarchy's
+# subtree_control) are both used; without either, grading refuses to start.
+CGROUP_ROOT = Path("/sys/fs/cgroup")
+
+
+def cgroup_mode(root=CGROUP_ROOT):
+    """"v1", "v2", or None when this process cannot create memory+pids cgroups."""
+    import os
+
+    if all(os.access(root / ctl, os.W_OK) and (root / ctl / "tasks").exists() for ctl in ("memory", "pids")):
+        return "v1"
+    try:
+        enabled = (root / "cgroup.subtree_control").read_text().split()
+    except OSError:
+        return None
+    if {"memory", "pids"} <= set(enabled) and os.access(root, os.W_OK):
+        return "v2"
+    return None
+
+
+def cgroup_dirs(name, root=CGROUP_ROOT):
+    """The folders of the cgroup `name` (e.g. "slot-3"), in whichever version is used."""
+    v1 = [root / ctl / "labkit-grading" / name for ctl in ("memory", "pids", "cpu")]
+    return v1 + [root / f"labkit-grading-{name}"]
 
 
 def unscored(student, notebook, status, notes=(), manual_max=0.0):

@@ -21,8 +21,12 @@ Output in --out (default build/grades):
 status: ok | cell time limit | time limit (notebook) | memory limit | kernel died | unreadable |
         missing | grader error.
 
-Restartable: pairs already in scores.csv are skipped (except "grader error" rows, which
-are retried); --regrade grades everything again (the old rows are replaced).
+    submitted/<student>/<notebook>.ipynb   the copy that was graded (no links followed)
+    limits.txt    the limits in force (also printed under the summary)
+
+Restartable, even after kill -9: pairs already in scores.csv are skipped (except "grader
+error" rows, which are retried); --regrade grades the selected notebooks again, each old row
+replaced only when its new result is written (scores.csv is rewritten whole and renamed).
 Speed: evcxr's build directory (compiled ndarray, plotters, polars, labkit) is built once
 into build/grading/template by running the solution notebooks in the same sandbox; each
 submission then gets a private copy-on-write overlay of it, so it starts warm.
@@ -33,6 +37,7 @@ import contextlib
 import csv
 import fcntl
 import hashlib
+import io
 import json
 import os
 import re
@@ -47,13 +52,17 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 from common import (  # noqa: E402
-    ASSIGNMENT, CELL_TIMEOUT, COURSE, DEP_TIMEOUT, MEMORY_MB, NOTEBOOK_TIMEOUT, NOTEBOOKS, REFERENCE, RELEASE,
-    ROOT, SANDBOX_UID, STATE, unscored,
+    ASSIGNMENT, CELL_TIMEOUT, CGROUP_ROOT, COURSE, DEP_TIMEOUT, MEMORY_MB, NOTEBOOK_TIMEOUT, NOTEBOOKS, PIDS,
+    REFERENCE, RELEASE, ROOT, SANDBOX_UID, STATE, WORKER_MEMORY_MB, cgroup_dirs, cgroup_mode, unscored,
 )
+import submission  # noqa: E402
 
 FIELDS = ["student", "notebook", "score", "max_score", "status", "manual_max", "seconds", "notes"]
 STUDENT_ID = re.compile(r"^[A-Za-z0-9_@+-][A-Za-z0-9_.@+-]{0,63}$")
-CGROUP_V1 = Path("/sys/fs/cgroup")
+STATUSES = {"ok", "cell time limit", "time limit", "memory limit", "kernel died", "unreadable", "missing",
+            "grader error"}
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")  # a note is one line of text
+NOTES_MAX = 2000  # characters of notes per row (the rest is in results/<student>/<notebook>.json)
 
 
 def log(msg):
@@ -74,6 +83,13 @@ def check_environment():
         problems.append("evcxr_jupyter is not installed: run `make setup`")
     if not (COURSE / "gradebook.db").exists() or not (RELEASE / "notebooks").is_dir():
         problems.append("no release: run `make release` first")
+    if os.geteuid() == 0 and cgroup_mode() is None:
+        problems.append(f"no memory and process limits per notebook: cannot create cgroups with the memory and "
+                        f"pids controllers under {CGROUP_ROOT}. With cgroup v2, enable them for children "
+                        f"(echo +memory +pids > {CGROUP_ROOT}/cgroup.subtree_control); with v1, mount the memory "
+                        "and pids hierarchies writable (in a container: run it with --privileged or "
+                        "--cgroupns=host, or give it a delegated cgroup). Grading refuses to run without "
+                        "these limits")
     if problems:
         raise SystemExit("cannot grade:\n  " + "\n  ".join(problems))
     newer = [p.name for p in (ROOT / "notebooks").glob("*.ipynb")
@@ -101,14 +117,17 @@ def tree_digest(root):
     return digest(*[x for p in files for x in (str(p.relative_to(root)), p.read_bytes())])
 
 
-def ensure_vendor(root_sysroot):
+def ensure_vendor(root_sysroot, build=True):
     """Crate sources for offline builds in the sandbox: our lock file plus the standard
-    library's (evcxr's rust-analyzer loads the sysroot with `cargo metadata`)."""
+    library's (evcxr's rust-analyzer loads the sysroot with `cargo metadata`). Returns
+    whether they are ready (with build=False: only checks)."""
     vendor = STATE / "vendor"
     stamp = STATE / "vendor.stamp"
     key = digest((RELEASE / "Cargo.lock").read_bytes(), root_sysroot)
     if vendor.is_dir() and stamp.exists() and stamp.read_text() == key:
-        return
+        return True
+    if not build:
+        return False
     log("vendoring crate sources for offline builds (build/grading/vendor) ...")
     tmp = STATE / "vendor.tmp"
     shutil.rmtree(tmp, ignore_errors=True)
@@ -127,6 +146,7 @@ def ensure_vendor(root_sysroot):
     shutil.rmtree(vendor, ignore_errors=True)
     tmp.rename(vendor)
     stamp.write_text(key)
+    return True
 
 
 def template_key(root_sysroot):
@@ -174,15 +194,31 @@ class Slots:
                 time.sleep(1)
 
 
-def cgroup_dirs(slot):
-    return [CGROUP_V1 / ctl / "labkit-grading" / f"slot-{slot}" for ctl in ("memory", "pids", "cpu")] + \
-        [CGROUP_V1 / f"labkit-grading-slot-{slot}"]
+def slot_cgroups(slot):
+    """The kernel's cgroup (made by kernel.sh) and the worker's, of one slot."""
+    return cgroup_dirs(f"slot-{slot}") + cgroup_dirs(f"worker-{slot}")
 
 
-def memory_use(slot):
-    """(peak MB, number of processes killed for memory) of the slot's last kernel."""
-    v1 = CGROUP_V1 / "memory" / "labkit-grading" / f"slot-{slot}"
-    v2 = CGROUP_V1 / f"labkit-grading-slot-{slot}"
+def worker_cgroup(slot, memory_mb):
+    """A memory-limited cgroup for the worker (nbgrader, outside the sandbox); returns its
+    cgroup.procs file. The worker's output caps keep it small; this limit is the backstop."""
+    mode = cgroup_mode()
+    d = CGROUP_ROOT / "memory" / "labkit-grading" / f"worker-{slot}" if mode == "v1" else \
+        CGROUP_ROOT / f"labkit-grading-worker-{slot}"
+    d.mkdir(parents=True, exist_ok=True)
+    limit = str(memory_mb * 2**20)
+    if mode == "v1":
+        (d / "memory.limit_in_bytes").write_text(limit)
+        with contextlib.suppress(OSError):
+            (d / "memory.memsw.limit_in_bytes").write_text(limit)
+    else:
+        (d / "memory.max").write_text(limit)
+    return d / "cgroup.procs"
+
+
+def memory_use(name):
+    """(peak MB, number of processes killed for memory) in the cgroup `name` (e.g. slot-3)."""
+    v1, v2 = cgroup_dirs(name)[0], cgroup_dirs(name)[-1]
     peak, kills = None, 0
     for f in (v1 / "memory.max_usage_in_bytes", v2 / "memory.peak"):
         try:
@@ -202,7 +238,7 @@ def memory_use(slot):
 
 def clear_cgroups(slot):
     """Kills anything left in the slot's cgroups and removes them (fresh limits next time)."""
-    for d in cgroup_dirs(slot):
+    for d in slot_cgroups(slot):
         if not d.is_dir():
             continue
         for _ in range(50):
@@ -236,19 +272,22 @@ def run_worker(args, student, notebook, submission, slot, mode, out, reference_o
     logfile = out / "logs" / student / f"{notebook}.log"
     logfile.parent.mkdir(parents=True, exist_ok=True)
     feedback = out / "feedback" / student / f"{notebook}.html"
-    # dies with this process (pdeathsig); PID namespace: when the worker ends, everything it
-    # started (kernel, student processes) ends too; network namespace with loopback only
+    # dies with this process (pdeathsig); in its own memory cgroup; PID namespace: when the
+    # worker ends, everything it started (kernel, student processes) ends too; network
+    # namespace with loopback only. Options as --name=value: a student id may start with "-".
+    procs = worker_cgroup(slot, args.worker_memory_mb)
     cmd = [
         "setpriv", "--pdeathsig", "KILL", "--",
+        "sh", "-c", 'echo $$ > "$0" && exec "$@"', str(procs),
         "unshare", "--net", "--pid", "--mount", "--fork", "--kill-child", "--mount-proc", "--",
         "sh", "-c", 'ip link set lo up && exec "$@"', "sh",
         sys.executable, str(HERE / "worker.py"),
-        "--student", student, "--notebook", notebook, "--submission", str(submission),
-        "--run-dir", str(run_dir), "--result", str(result_file), "--feedback", str(feedback),
-        "--mode", mode, "--slot", str(slot), "--sysroot", args.sysroot,
-        *(["--reference-out", str(reference_out)] if reference_out else []),
-        "--cell-timeout", str(args.cell_timeout), "--dep-timeout", str(args.dep_timeout),
-        "--notebook-timeout", str(args.notebook_timeout), "--memory-mb", str(args.memory_mb),
+        f"--student={student}", f"--notebook={notebook}", f"--submission={submission}",
+        f"--run-dir={run_dir}", f"--result={result_file}", f"--feedback={feedback}",
+        f"--mode={mode}", f"--slot={slot}", f"--sysroot={args.sysroot}",
+        *([f"--reference-out={reference_out}"] if reference_out else []),
+        f"--cell-timeout={args.cell_timeout}", f"--dep-timeout={args.dep_timeout}",
+        f"--notebook-timeout={args.notebook_timeout}", f"--memory-mb={args.memory_mb}", f"--pids={args.pids}",
     ]
     started = time.monotonic()
     hard_limit = args.notebook_timeout + 300
@@ -265,16 +304,23 @@ def run_worker(args, student, notebook, submission, slot, mode, out, reference_o
             with RUNNING_LOCK:
                 RUNNING.discard(proc)
     seconds = round(time.monotonic() - started, 1)
-    peak, oom_kills = memory_use(slot)
+    peak, oom_kills = memory_use(f"slot-{slot}")
+    worker_peak, worker_oom = memory_use(f"worker-{slot}")
     try:
         result = json.loads(result_file.read_text())
     except (OSError, ValueError):
         killed = seconds >= hard_limit
-        result = unscored(student, notebook, "time limit" if killed else "grader error",
-                          [f"the grading process was stopped after {hard_limit} s" if killed else
-                           f"the worker ended without a result (exit {proc.returncode}); see {logfile}"])
+        if worker_oom:  # the output caps should make this impossible; the student's doing if not
+            result = unscored(student, notebook, "memory limit", [
+                f"the grader's own memory limit ({args.worker_memory_mb} MB) was reached while reading "
+                "this notebook's output; nothing could be scored"])
+        else:
+            result = unscored(student, notebook, "time limit" if killed else "grader error",
+                              [f"the grading process was stopped after {hard_limit} s" if killed else
+                               f"the worker ended without a result (exit {proc.returncode}); see {logfile}"])
     result["seconds"] = seconds
     result["peak_memory_mb"] = peak
+    result["grader_peak_memory_mb"] = worker_peak
     if oom_kills:
         result["notes"].append(f"the memory limit ({args.memory_mb} MB) was reached: "
                                f"{oom_kills} process(es) of the notebook were killed")
@@ -312,16 +358,18 @@ def run_solution(args, notebook, slot, mode, template_key):
     return ran, full
 
 
-def ensure_template(args, notebooks):
+def ensure_template(args, notebooks, build=True):
     """The warm build directory, made by running every solution notebook in the sandbox (which
     also records their values as the references). Accepted only when all of them ran to
-    their end: a half-warm template would make every student's first cell compile the
+    their end with full marks: a half-warm template would make every student's first cell compile the
     dependencies again, and under load everybody could hit the time limit."""
     template = STATE / "template"
     key_file = STATE / "template.key"
     key = template_key(args.sysroot)
     if template.is_dir() and key_file.exists() and key_file.read_text() == key:
         return key
+    if not build:
+        return None
     log("warming evcxr's build directory (build/grading/template) with the solution notebooks;"
         " the first time this compiles all dependencies (several minutes) ...")
     template.mkdir(parents=True, exist_ok=True)
@@ -332,23 +380,24 @@ def ensure_template(args, notebooks):
                                           "notebook_timeout": max(args.notebook_timeout, 3600),
                                           "memory_mb": max(args.memory_mb, MEMORY_MB)})
     with Slots(1).take() as slot:
-        unfinished = [name for name in notebooks if not run_solution(template_args, name, slot, "template", key)[0]]
+        unfinished = [name for name in notebooks if not all(run_solution(template_args, name, slot, "template", key))]
     if unfinished:
-        raise SystemExit(f"the solution notebooks {', '.join(unfinished)} did not run to their end, so the "
-                         "grader's build cache (build/grading/template) is not warm; nothing was graded. "
-                         "Run again (on a less busy machine), or fix the solutions.")
+        raise SystemExit(f"the solution notebooks {', '.join(unfinished)} did not run to their end with every "
+                         "check reporting its values, so the grader's build cache (build/grading/template) "
+                         "is not known to be warm; nothing was graded. Run again (on a less busy machine), "
+                         "or fix the solutions.")
     key_file.write_text(key)
     return key
 
 
-def ensure_references(args, notebooks, template):
+def ensure_references(args, notebooks, template, build=True):
     """The solution's values for each notebook to grade, recomputed when the solution changed;
     refuses to grade a notebook whose solution does not report a value in every check."""
     stale = [n for n in notebooks if not (REFERENCE / f"{n}.json").exists()
              or not (REFERENCE / f"{n}.key").exists()
              or (REFERENCE / f"{n}.key").read_text() != reference_key(template, n)]
-    if not stale:
-        return
+    if not stale or not build:
+        return not stale
     log(f"recording the solution's values for {', '.join(stale)} (build/grading/reference) ...")
     with Slots(1).take() as slot:
         incomplete = [name for name in stale if not run_solution(args, name, slot, "reference", template)[1]]
@@ -356,6 +405,7 @@ def ensure_references(args, notebooks, template):
         raise SystemExit(f"the solution notebooks {', '.join(incomplete)} do not get full marks (every check "
                          "must report its values; see above), so they cannot serve as the reference; "
                          "nothing was graded")
+    return True
 
 
 # ---------------------------------------------------------------------------- scores
@@ -364,43 +414,79 @@ def fmt(x):
     return "-" if x is None else f"{x:g}"
 
 
+def valid_row(row):
+    """A complete row as ScoreFile writes it (not one cut short by a kill, nor edited badly)."""
+    try:
+        return (None not in row and all(isinstance(row.get(k), str) for k in FIELDS)
+                and row["student"] != "" and row["notebook"] in NOTEBOOKS and row["status"] in STATUSES
+                and float(row["score"]) >= 0 and (row["max_score"] == "-" or float(row["max_score"]) >= 0))
+    except ValueError:
+        return False
+
+
 def read_scores(path):
+    """(rows, problems): the complete rows of scores.csv, and what was wrong with the others."""
     if not path.exists():
-        return []
-    with open(path, newline="") as f:
-        return list(csv.DictReader(f))
+        return [], []
+    csv.field_size_limit(2**31 - 1)  # never fail on a long field: a bad row is dropped below
+    text = path.read_text(encoding="utf-8", errors="replace")
+    rows, problems = [], []
+    complete = text if text.endswith("\n") else text[:text.rfind("\n") + 1]  # a cut last line is dropped
+    reader = csv.DictReader(io.StringIO(complete, newline=""))
+    try:
+        for row in reader:
+            if valid_row(row):
+                rows.append(row)
+            else:
+                problems.append(f"line {reader.line_num} is incomplete")
+    except csv.Error as err:
+        problems.append(f"unreadable from line {reader.line_num} ({err})")
+    if text and not text.endswith("\n"):
+        problems.append("the last line was cut short")
+    if reader.fieldnames and list(reader.fieldnames) != FIELDS:
+        problems.append(f"unexpected columns {reader.fieldnames}")
+    return rows, problems
 
 
 class ScoreFile:
-    """scores.csv, appended and flushed to disk row by row."""
+    """scores.csv: one row per (student, notebook). A row is written, or replaced, only once
+    its new result exists, by rewriting the whole file to a temporary one and renaming it
+    (fsync of the file and of the folder), so a kill at any moment leaves either the old or
+    the new file, never a torn row. Rows that are not complete (written by an older version,
+    or edited) are dropped, said so, and their pairs graded again."""
 
-    def __init__(self, path, regrade_all):
+    def __init__(self, path):
         self.path = path
         self.lock = threading.Lock()
-        rows = [] if regrade_all else [r for r in read_scores(path) if r["status"] != "grader error"]
-        self._rewrite(rows)
-        self.rows = rows
+        rows, problems = read_scores(path)
+        if problems:
+            log(f"{path}: " + "; ".join(problems)[:1000] + " -- those pairs are graded again")
+        self.rows = {(r["student"], r["notebook"]): r for r in rows}
+        if problems:
+            self._write()
 
-    def _rewrite(self, rows):
-        tmp = self.path.with_suffix(".tmp")
-        with open(tmp, "w", newline="") as f:
+    def _write(self):
+        tmp = self.path.with_name(self.path.name + ".tmp")
+        with open(tmp, "w", newline="", encoding="utf-8") as f:
             w = csv.DictWriter(f, FIELDS)
             w.writeheader()
-            w.writerows(rows)
+            w.writerows(self.rows.values())
             f.flush()
             os.fsync(f.fileno())
         tmp.replace(self.path)
+        fd = os.open(self.path.parent, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
 
     def done(self):
-        return {(r["student"], r["notebook"]) for r in self.rows}
+        return {key for key, r in self.rows.items() if r["status"] != "grader error"}
 
-    def add(self, row):
+    def put(self, row):
         with self.lock:
-            self.rows.append(row)
-            with open(self.path, "a", newline="") as f:
-                csv.DictWriter(f, FIELDS).writerow(row)
-                f.flush()
-                os.fsync(f.fileno())
+            self.rows[row["student"], row["notebook"]] = row
+            self._write()
 
 
 def max_points():
@@ -415,13 +501,21 @@ def max_points():
 
 
 def row_from(result):
-    notes = "; ".join(n.replace("\n", " ")[:300] for n in result.get("notes", []))
+    notes = "; ".join(CONTROL.sub(" ", str(n))[:300] for n in result.get("notes", []))
+    if len(notes) > NOTES_MAX:
+        notes = notes[:NOTES_MAX - 40] + " ... (all notes in results/)"
     return {"student": result["student"], "notebook": result["notebook"], "score": fmt(result["score"]),
             "max_score": fmt(result["max_score"]), "status": result["status"],
             "manual_max": fmt(result.get("manual_max", 0)), "seconds": result.get("seconds", ""), "notes": notes}
 
 
-def summary(rows, students, notebooks, out):
+def limits_in_force(args):
+    return (f"limits per notebook: memory {args.memory_mb} MB and {args.pids} processes (cgroup {cgroup_mode()}), "
+            f"{args.cell_timeout} s per cell, {args.dep_timeout} s for the notebook's `:dep` cell, "
+            f"{args.notebook_timeout} s per notebook, no network; grader process {args.worker_memory_mb} MB")
+
+
+def summary(rows, students, notebooks, out, args):
     table = {(r["student"], r["notebook"]): r for r in rows}
     width = max([len(s) for s in students] + [7])
     cols = [n[:14] for n in notebooks]
@@ -444,10 +538,14 @@ def summary(rows, students, notebooks, out):
     odd = [r for r in rows if r["status"] != "ok"]
     if odd:
         log("* " + "; ".join(f"{r['student']}/{r['notebook']}: {r['status']}" for r in odd))
-    with open(out / "totals.csv", "w", newline="") as f:
+    log(limits_in_force(args))
+    (out / "limits.txt").write_text(limits_in_force(args) + "\n")
+    tmp = out / "totals.csv.tmp"
+    with open(tmp, "w", newline="") as f:
         w = csv.DictWriter(f, ["student", "score", "max_score"])
         w.writeheader()
         w.writerows(totals)
+    tmp.replace(out / "totals.csv")
 
 
 def discover(subs, notebooks):
@@ -472,13 +570,17 @@ def main(argv=None):
     parser.add_argument("submissions", type=Path)
     parser.add_argument("--out", type=Path, default=ROOT / "build" / "grades")
     parser.add_argument("-j", "--jobs", type=int, default=2, help="notebooks graded at once (default 2)")
-    parser.add_argument("--regrade", action="store_true", help="grade everything again")
+    parser.add_argument("--regrade", action="store_true", help="grade the selected notebooks again "
+                        "(each old row stays until its new result replaces it)")
     parser.add_argument("--notebooks", default="", help="comma-separated subset (default: all released)")
     parser.add_argument("--cell-timeout", type=int, default=CELL_TIMEOUT, help=f"seconds per cell (default {CELL_TIMEOUT})")
     parser.add_argument("--dep-timeout", type=int, default=DEP_TIMEOUT, help=f"seconds for the `:dep` cell (default {DEP_TIMEOUT})")
     parser.add_argument("--notebook-timeout", type=int, default=NOTEBOOK_TIMEOUT,
                         help=f"seconds per notebook (default {NOTEBOOK_TIMEOUT})")
     parser.add_argument("--memory-mb", type=int, default=MEMORY_MB, help=f"memory per sandbox, incl. its tmpfs (default {MEMORY_MB})")
+    parser.add_argument("--pids", type=int, default=PIDS, help=f"processes per sandbox (default {PIDS})")
+    parser.add_argument("--worker-memory-mb", type=int, default=WORKER_MEMORY_MB,
+                        help=f"memory of the grader's process per notebook (default {WORKER_MEMORY_MB})")
     args = parser.parse_args(argv)
 
     check_environment()
@@ -498,19 +600,24 @@ def main(argv=None):
         raise SystemExit(f"another grading run is using {out}")
     (STATE / "mnt").mkdir(parents=True, exist_ok=True)
     args.sysroot = sysroot()
-    # one run at a time may (re)build the vendored sources and the template; grading runs
-    # share them (the template is the read-only lower layer of every sandbox's overlay)
+    # grading runs share the vendored sources, the template (the read-only lower layer of
+    # every sandbox's overlay) and the references under a shared lock; one run at a time,
+    # with no other running, may (re)build them
     shared = open(STATE / "template.lock", "w")
-    fcntl.flock(shared, fcntl.LOCK_EX)
-    ensure_vendor(args.sysroot)
-    template = ensure_template(args, released)
-    ensure_references(args, notebooks, template)
     fcntl.flock(shared, fcntl.LOCK_SH)
+    template = ensure_vendor(args.sysroot, build=False) and ensure_template(args, released, build=False)
+    if not (template and ensure_references(args, notebooks, template, build=False)):
+        fcntl.flock(shared, fcntl.LOCK_UN)
+        fcntl.flock(shared, fcntl.LOCK_EX)
+        ensure_vendor(args.sysroot)
+        template = ensure_template(args, released)
+        ensure_references(args, notebooks, template)
+        fcntl.flock(shared, fcntl.LOCK_SH)
 
     students, pairs = discover(args.submissions.resolve(), notebooks)
-    scores = ScoreFile(out / "scores.csv", args.regrade)
+    scores = ScoreFile(out / "scores.csv")
     points = max_points()
-    done = scores.done()
+    done = set() if args.regrade else scores.done()
     todo = [p for p in pairs if (p[0], p[1]) not in done]
     log(f"{len(students)} students x {len(notebooks)} notebooks: {len(pairs) - len(todo)} already graded, "
         f"{len(todo)} to grade, {args.jobs} at a time")
@@ -520,19 +627,25 @@ def main(argv=None):
 
     def grade_pair(pair):
         student, notebook, path = pair
-        if not path.is_file() or path.is_symlink():
-            result = unscored(student, notebook, "missing", [f"no {notebook}.ipynb (or not a regular file)"],
-                              manual_max=points.get(notebook, (0, 0))[1])
+        # graded: a private copy made now (no links followed, regular files only, bounded size)
+        copy = out / "submitted" / student / f"{notebook}.ipynb"
+        try:
+            submission.copy_in(path.parent.parent, student, path.name, copy)
+        except (submission.Missing, submission.Unreadable) as err:
+            status = "missing" if isinstance(err, submission.Missing) else "unreadable"
+            result = unscored(student, notebook, status, [str(err)], manual_max=points.get(notebook, (0, 0))[1])
             result["seconds"] = 0
         else:
             with slots.take() as slot:
-                result = run_worker(args, student, notebook, path, slot, "grade", out)
+                result = run_worker(args, student, notebook, copy, slot, "grade", out)
         if result.get("max_score") is None:
             result["max_score"] = points.get(notebook, (None, 0))[0]
         rdir = out / "results" / student
         rdir.mkdir(parents=True, exist_ok=True)
-        (rdir / f"{notebook}.json").write_text(json.dumps(result, indent=1))
-        scores.add(row_from(result))
+        tmp = rdir / f"{notebook}.json.tmp"
+        tmp.write_text(json.dumps(result, indent=1))
+        tmp.replace(rdir / f"{notebook}.json")
+        scores.put(row_from(result))
         with RUNNING_LOCK:
             counter["n"] += 1
             n = counter["n"]
@@ -559,9 +672,10 @@ def main(argv=None):
         os._exit(130)
     pool.shutdown()
     log(f"graded {len(todo)} notebooks in {time.monotonic() - t_start:.0f} s")
-    summary(scores.rows, students, notebooks, out)
+    rows = list(scores.rows.values())
+    summary(rows, students, notebooks, out, args)
     log(f"scores: {out / 'scores.csv'}   feedback: {out / 'feedback'}/<student>/<notebook>.html")
-    return 1 if any(r["status"] == "grader error" for r in scores.rows) else 0
+    return 1 if any(r["status"] == "grader error" for r in rows) else 0
 
 
 if __name__ == "__main__":

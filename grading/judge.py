@@ -24,6 +24,11 @@ TOLERANCES = Path(__file__).resolve().parent / "tolerances.toml"
 MAX_RECORDS = 1000  # per check cell; more is an error (and bounds what we parse)
 
 
+def names(text):
+    """The names of the readable records in `text` (to know when a check's output is complete)."""
+    return set(parse(text)[0])
+
+
 def parse(text):
     """(records {name: {"shape": [...], "values": [...]}}, problems [str]) from a cell's stdout."""
     records, problems = {}, []

@@ -25,7 +25,9 @@ a panic message can arrive after the cell's reply and would otherwise land in th
 see tools/late_output.py, shared with the notebook runner).
 """
 import json
+import os
 import re
+import signal
 import sys
 import textwrap
 import time
@@ -33,7 +35,7 @@ from pathlib import Path
 
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat.notebooknode import NotebookNode
-from traitlets import Float, Integer, Unicode
+from traitlets import Float, Integer, List, Unicode
 
 from nbgrader import utils
 from nbgrader.preprocessors import Execute, NbGraderPreprocessor
@@ -153,19 +155,35 @@ def _error(ename, evalue):
 
 
 class SandboxedExecute(LateOutput, Execute):
-    """nbgrader's Execute with per-cell and per-notebook time limits and an output cap.
+    """nbgrader's Execute with per-cell and per-notebook time limits and output caps.
 
     A cell that hits its limit is interrupted (evcxr then restarts its runtime process:
-    variables are lost, later cells that need them fail). When the notebook limit is reached
-    or the kernel dies, the remaining cells are not run and say why; their checks score 0
-    because JudgeChecks finds none of their values.
+    variables are lost, later cells that need them fail), and whatever the sandbox is still
+    compiling for it (cargo, rustc, a build script that never ends) is killed, so the next
+    cells run. When the notebook limit is reached or the kernel dies, the remaining cells
+    are not run and say why; their checks score 0 because JudgeChecks finds none of their
+    values.
+
+    Output is capped as it arrives, per cell (bytes and output objects) and per notebook
+    (bytes): evcxr sends each printed line as a message of its own, so consecutive stream
+    messages are merged into one output as they come (kept as a list of pieces, joined once
+    at the end of the cell). Beyond a cap only what grading depends on is kept: the records
+    a check reports (bounded) and the fact that stderr was written.
     """
 
-    dep_cell_timeout = Integer(course.DEP_TIMEOUT, help="seconds for a cell containing a `:dep` line").tag(config=True)
+    dep_cell_timeout = Integer(course.DEP_TIMEOUT, help="seconds for the notebook's own (locked) cell "
+                               "with a `:dep` line; a student's `:dep` cell gets the ordinary limit").tag(config=True)
     notebook_timeout = Integer(course.NOTEBOOK_TIMEOUT, help="seconds for all cells of a notebook").tag(config=True)
     max_output_bytes = Integer(1_000_000, help="output kept per cell; the rest is dropped").tag(config=True)
+    max_output_objects = Integer(500, help="output objects kept per cell (streams are merged)").tag(config=True)
+    max_notebook_output_bytes = Integer(10_000_000, help="output kept per notebook").tag(config=True)
     late_output_quiet = Float(0.5, help="seconds of silence that end a check cell (or the cell "
                               "before one): evcxr's stderr can lag behind the reply").tag(config=True)
+    sandbox_procs = List(Unicode(), help="cgroup.procs files of the kernel's sandbox: on a cell "
+                         "timeout its processes other than evcxr's (cargo, rustc, build scripts, "
+                         "programs the cell started) are killed").tag(config=True)
+    timings_out = Unicode("", help="if set, a JSON file {cell index: seconds} is written here").tag(config=True)
+    sandbox_uid = Integer(-1, help="uid of the sandboxed code (only its processes are killed)").tag(config=True)
 
     required_kernel_argv0 = Unicode("", help="if set, refuse to run unless the kernelspec's "
                                     "argv[0] is this program (the grading sandbox)").tag(config=True)
@@ -179,13 +197,19 @@ class SandboxedExecute(LateOutput, Execute):
                 raise RuntimeError(f"kernel {self.kernel_name!r} is {spec.argv[0]}, not the sandbox")
         self._deadline = time.monotonic() + self.notebook_timeout
         self._stopped = None
+        self._notebook_bytes = 0
+        self.cell_seconds = {}
         self.raise_on_iopub_timeout = False
         self.iopub_timeout = max(self.iopub_timeout, 10)
         self.timeout_func = self._cell_timeout
-        return super().preprocess(nb, resources, km)
+        nb, resources = super().preprocess(nb, resources, km)
+        if self.timings_out:
+            Path(self.timings_out).write_text(json.dumps(self.cell_seconds))
+        return nb, resources
 
     def _cell_timeout(self, cell):
-        limit = self.dep_cell_timeout if re.search(r"^\s*:dep\b", cell.source, re.M) else self.timeout
+        own_dep = utils.is_locked(cell) and re.search(r"^\s*:dep\b", cell.source, re.M)
+        limit = self.dep_cell_timeout if own_dep else self.timeout
         return max(1, min(limit, int(self._deadline - time.monotonic())))
 
     def preprocess_cell(self, cell, resources, index):
@@ -197,9 +221,15 @@ class SandboxedExecute(LateOutput, Execute):
             cell.outputs = [_error("NotRun", f"This cell was not run: {self._stopped}.")]
             return cell, resources
         self._output_bytes = 0
+        self._output_objects = 0
         self._records_kept = 0
         self._truncated = False
+        self._stderr_dropped = False
+        self._stderr_seen = False
+        self._records_seen = set()
+        self._streams = []      # [(output, [pieces])] of this cell, joined at its end
         self._timed_out = None
+        started = time.monotonic()
         try:
             cell, resources = super().preprocess_cell(cell, resources, index)
         except DeadKernelError:
@@ -209,6 +239,11 @@ class SandboxedExecute(LateOutput, Execute):
         except CellTimeoutError as err:
             self._stopped = "an earlier cell did not stop after its time limit"
             cell.outputs.append(_error("CellTimeout", str(err).splitlines()[0]))
+        finally:
+            for out, pieces in self._streams:
+                out.text = "".join(pieces)
+            self._streams = []
+            self.cell_seconds[index] = round(time.monotonic() - started, 2)
         if self._timed_out is not None:
             cell.outputs = [o for o in cell.outputs if o.get("ename") != "CellTimeoutError"]
             notebook = time.monotonic() >= self._deadline - 1
@@ -220,7 +255,20 @@ class SandboxedExecute(LateOutput, Execute):
                 self._stopped = f"the notebook time limit ({self.notebook_timeout} s) was reached"
         return cell, resources
 
-    late_output_max_wait = 5.0
+    late_output_max_wait = 30.0
+    expected = Unicode("", help="the reference (JSON {grade_id: {name: record}}): after a check cell's "
+                       "reply, its output is read until every expected record has arrived, or the cell "
+                       "has failed (an error or stderr), or late_output_max_wait").tag(config=True)
+
+    def late_output_complete(self, cell_index):
+        cell = self.nb.cells[cell_index]
+        if not is_check_cell(cell):
+            return True
+        if not hasattr(self, "_expected_names"):
+            self._expected_names = json.loads(Path(self.expected).read_text()) if self.expected else {}
+        wanted = set(self._expected_names.get(cell.metadata["nbgrader"]["grade_id"], {}))
+        failed = self._stderr_seen or any(o.output_type == "error" for o in cell.outputs)
+        return failed or wanted <= self._records_seen
 
     def late_output_quiet_after(self, cell_index):
         """A panic message that lands in the wrong cell changes a score: wait longer around
@@ -232,7 +280,36 @@ class SandboxedExecute(LateOutput, Execute):
 
     async def _async_handle_timeout(self, timeout, cell=None):
         self._timed_out = timeout
-        return await super()._async_handle_timeout(timeout, cell)
+        reply = await super()._async_handle_timeout(timeout, cell)
+        # the interrupt stops the cell's running code, not a compile: cargo (and a build
+        # script that loops) would keep the kernel busy until the notebook's limit
+        self.kill_sandbox_helpers()
+        return reply
+
+    def kill_sandbox_helpers(self):
+        """Kills the sandbox's processes other than evcxr itself (kernel and runtime)."""
+        pids = set()
+        for procs in self.sandbox_procs:
+            try:
+                pids |= {int(p) for p in Path(procs).read_text().split()}
+            except (OSError, ValueError):
+                pass
+        killed = 0
+        for pid in pids:
+            try:
+                status = Path(f"/proc/{pid}/status").read_text()
+                uid = int(next(l for l in status.splitlines() if l.startswith("Uid:")).split()[1])
+                exe = os.readlink(f"/proc/{pid}/exe")
+            except (OSError, StopIteration, ValueError):
+                continue
+            if uid == self.sandbox_uid and Path(exe).name != "evcxr_jupyter":
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                    killed += 1
+                except ProcessLookupError:
+                    pass
+        if killed:
+            self.log.warning("killed %d process(es) the timed-out cell left running", killed)
 
     def on_cell_executed(self, **kwargs):
         # nbgrader's version expects `ename` in every error reply; evcxr's have none
@@ -243,30 +320,65 @@ class SandboxedExecute(LateOutput, Execute):
             cell.outputs.append(NotebookNode(output_type="error", ename=ename, evalue=evalue,
                                              traceback=content.get("traceback") or [f"{ename}: {evalue}"]))
 
-    def output(self, outs, msg, display_id, cell_index):
-        out = super().output(outs, msg, display_id, cell_index)
-        if out is None or not outs or outs[-1] is not out:
-            return out
-        size = len(str(out.get("text", ""))) + len(str(out.get("data", ""))) + len(str(out.get("traceback", "")))
+    def _room(self, size):
+        """Counts `size` bytes against the cell's and the notebook's caps; False when over."""
         self._output_bytes += size
-        if self._output_bytes <= self.max_output_bytes or out.output_type == "error":
-            return out
-        outs.pop()
-        # keep what grading depends on: the records a check reports (bounded), and that
-        # stderr was written
-        if out.output_type == "stream" and out.name == "stderr":
-            if not any(o.get("name") == "stderr" and o.get("labkit_truncated") for o in outs):
-                outs.append(NotebookNode(output_type="stream", name="stderr", labkit_truncated=True,
-                                         text="[more output on stderr was dropped]\n"))
-        elif out.output_type == "stream" and judge.PREFIX in out.text:
-            kept = [l for l in out.text.splitlines(keepends=True) if l.startswith(judge.PREFIX)]
-            self._records_kept += len(kept)
-            if self._records_kept <= judge.MAX_RECORDS + 1:
-                outs.append(NotebookNode(output_type="stream", name="stdout", text="".join(kept)))
+        self._notebook_bytes += size
+        return (self._output_bytes <= self.max_output_bytes
+                and self._notebook_bytes <= self.max_notebook_output_bytes)
+
+    def _dropped(self, outs):
         if not self._truncated:
             self._truncated = True
-            outs.append(NotebookNode(output_type="stream", name="stdout", text=(
-                f"\n[output beyond {self.max_output_bytes} bytes was dropped]\n")))
+            self._new_stream(outs, "stdout", "\n[output beyond the limits (per cell "
+                             f"{self.max_output_bytes} bytes or {self.max_output_objects} outputs, per "
+                             f"notebook {self.max_notebook_output_bytes} bytes) was dropped]\n")
+
+    def _new_stream(self, outs, name, text):
+        out = NotebookNode(output_type="stream", name=name, text="")
+        outs.append(out)
+        self._streams.append((out, [text]))
+        self._output_objects += 1
+        return out
+
+    def output(self, outs, msg, display_id, cell_index):
+        content = msg.get("content", {})
+        if msg["msg_type"] != "stream":
+            size = len(json.dumps(content.get("data", ""))) + len(json.dumps(content.get("traceback", "")))
+            if msg["msg_type"] == "error" and sum(o.output_type == "error" for o in outs) < 3:
+                return super().output(outs, msg, display_id, cell_index)
+            if self._room(size) and self._output_objects < self.max_output_objects:
+                out = super().output(outs, msg, display_id, cell_index)
+                if out is not None:
+                    self._output_objects += 1
+                return out
+            self._dropped(outs)
+            return None
+        name = "stderr" if content.get("name") == "stderr" else "stdout"
+        text = str(content.get("text", ""))
+        self._stderr_seen |= name == "stderr"
+        if name == "stdout" and judge.PREFIX in text and len(self._records_seen) <= judge.MAX_RECORDS:
+            self._records_seen |= judge.names(text)
+        if self.clear_before_next_output:
+            outs[:] = []
+            self.clear_before_next_output = False
+        last = outs[-1] if outs else None
+        if self._room(len(text)):
+            if self._streams and last is self._streams[-1][0] and last.name == name:
+                self._streams[-1][1].append(text)
+                return None
+            if self._output_objects < self.max_output_objects:
+                return self._new_stream(outs, name, text)
+        # over a cap: keep the check's records (bounded) and that stderr was written
+        if name == "stderr" and not self._stderr_dropped:
+            self._stderr_dropped = True
+            self._new_stream(outs, "stderr", "[more output on stderr was dropped]\n")
+        elif name == "stdout" and judge.PREFIX in text:
+            kept = [l for l in text.splitlines(keepends=True) if l.startswith(judge.PREFIX)]
+            self._records_kept += len(kept)
+            if self._records_kept <= judge.MAX_RECORDS + 1:
+                self._new_stream(outs, "stdout", "".join(kept))
+        self._dropped(outs)
         return None
 
 
@@ -299,7 +411,6 @@ class JudgeChecks(Preprocessor):
             records, problems = judge.parse(text)
             outputs = []
             for out in cell.outputs:
-                out.pop("labkit_truncated", None)
                 if out.output_type == "stream" and out.get("name") == "stdout":
                     out.text = judge.strip_records(out.text)
                     if not out.text:

@@ -10,7 +10,11 @@ metadata. The student's version of a locked cell is kept so that nbgrader's chec
 sees the edit and restores the original (with the hidden tests) itself. Outputs are dropped.
 """
 import copy
+import errno
 import json
+import os
+import re
+import stat
 import uuid
 
 import nbformat
@@ -22,35 +26,102 @@ class Unreadable(Exception):
     """The submission is not a notebook we can read (graded 0, not a grader error)."""
 
 
+class Missing(Exception):
+    """There is no submitted file to grade (graded 0)."""
+
+
+def copy_in(folder, student, name, dest):
+    """Copies FOLDER/STUDENT/NAME to DEST, the copy that is then graded. Neither the student's
+    folder nor the file may be a symbolic link (a link to /dev/zero, or to a classmate's
+    notebook); the file must be a regular file of at most MAX_BYTES. Opening never blocks (a
+    FIFO) and reads at most MAX_BYTES + 1 bytes. Raises Missing or Unreadable."""
+    nofollow = os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK
+    fds = []
+    try:
+        fds.append(os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC))
+        fds.append(os.open(student, nofollow | os.O_DIRECTORY, dir_fd=fds[-1]))
+        fds.append(os.open(name, nofollow, dir_fd=fds[-1]))
+        info = os.fstat(fds[-1])
+        if not stat.S_ISREG(info.st_mode):
+            raise Missing(f"{student}/{name} is not a regular file")
+        with os.fdopen(os.dup(fds[-1]), "rb") as f:
+            data = f.read(MAX_BYTES + 1)
+    except FileNotFoundError:
+        raise Missing(f"no {name}") from None
+    except NotADirectoryError:
+        raise Missing(f"{student} is not a folder") from None
+    except OSError as err:
+        if err.errno == errno.ELOOP:
+            raise Missing(f"{student}/{name} is a symbolic link, not a file: links are not followed") from None
+        raise Missing(f"{student}/{name} cannot be read ({err.strerror})") from None
+    finally:
+        for fd in fds:
+            os.close(fd)
+    if len(data) > MAX_BYTES:
+        raise Unreadable(f"the file is more than {MAX_BYTES} bytes, which is not accepted")
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dest.with_name(dest.name + ".tmp")
+    tmp.write_bytes(data)
+    tmp.replace(dest)
+
+
 def read_submission(path):
+    """The submission's cells, rebuilt from what is usable in the file: each cell becomes a
+    fresh code, markdown or raw cell with its source as text and, of its metadata, only an
+    nbgrader grade_id (if it is a short string). Anything else about the JSON, however odd,
+    is dropped; a file that is not a JSON object with a list of cells is Unreadable."""
     size = path.stat().st_size
     if size > MAX_BYTES:
         raise Unreadable(f"the file is {size} bytes; more than {MAX_BYTES} is not accepted")
     try:
         data = json.loads(path.read_bytes().decode("utf-8"))
-        if not isinstance(data, dict) or not isinstance(data.get("cells"), list):
-            raise ValueError("no list of cells")
-        nb = nbformat.reads(json.dumps(data), as_version=4)
-    except Exception as err:  # noqa: BLE001 - anything unreadable is the submission's problem
+    except (UnicodeDecodeError, ValueError, RecursionError) as err:
         raise Unreadable(f"not a readable notebook ({type(err).__name__}: {str(err)[:200]})") from None
+    if not isinstance(data, dict) or not isinstance(data.get("cells"), list):
+        raise Unreadable("not a notebook: no list of cells")
+    if len(data["cells"]) > MAX_CELLS:
+        raise Unreadable(f"{len(data['cells'])} cells; more than {MAX_CELLS} are not accepted")
     cells = []
-    for cell in nb.cells:
-        if not isinstance(cell, dict) or cell.get("cell_type") not in ("code", "markdown", "raw"):
-            continue
-        source = cell.get("source", "")
-        if isinstance(source, list):
-            source = "".join(str(s) for s in source)
-        cell["source"] = str(source)
-        if not isinstance(cell.get("metadata"), dict):
-            cell["metadata"] = nbformat.NotebookNode()
-        cells.append(cell)
-    nb.cells = cells
-    return nb
+    for raw in data["cells"]:
+        cell = _rebuild(raw)
+        if cell is not None:
+            cells.append(cell)
+    return nbformat.v4.new_notebook(cells=cells)
+
+
+MAX_CELLS = 2000
+MAKE = {"code": nbformat.v4.new_code_cell, "markdown": nbformat.v4.new_markdown_cell,
+        "raw": nbformat.v4.new_raw_cell}
+
+
+def _rebuild(raw):
+    """A clean cell from one entry of the submission's "cells" list, or None."""
+    if not isinstance(raw, dict) or raw.get("cell_type") not in MAKE:
+        return None
+    source = raw.get("source", "")
+    if isinstance(source, list):
+        source = "".join(s for s in source if isinstance(s, str))
+    elif not isinstance(source, str):
+        source = ""
+    cell = MAKE[raw["cell_type"]](source=source)
+    meta = raw.get("metadata")
+    nbg = meta.get("nbgrader") if isinstance(meta, dict) else None
+    gid = nbg.get("grade_id") if isinstance(nbg, dict) else None
+    if isinstance(gid, str) and 0 < len(gid) <= 200:
+        cell.metadata["nbgrader"] = {"grade_id": gid}
+    cid = raw.get("id")
+    if isinstance(cid, str) and ID.match(cid):
+        cell["id"] = cid
+    return cell
+
+
+ID = re.compile(r"^[a-zA-Z0-9_-]{1,64}$")
 
 
 def grade_id(cell):
     meta = cell.get("metadata", {}).get("nbgrader")
-    return meta.get("grade_id") if isinstance(meta, dict) else None
+    gid = meta.get("grade_id") if isinstance(meta, dict) else None
+    return gid if isinstance(gid, str) else None
 
 
 def _clean(cell):
@@ -71,7 +142,7 @@ def merge(release_nb, submitted_nb, source_nb=None):
     instructor = {grade_id(c): c.source for c in (source_nb.cells if source_nb else []) if grade_id(c)}
     known = {grade_id(c): c for c in release_nb.cells if grade_id(c)}
     plain_sources = {c.source for c in release_nb.cells if not grade_id(c)}
-    found, extra = {}, {None: []}
+    found, extra, odd = {}, {None: []}, []
     anchor = None
     for cell in submitted_nb.cells:
         gid = grade_id(cell)
@@ -85,8 +156,13 @@ def merge(release_nb, submitted_nb, source_nb=None):
             continue  # an unchanged plain cell of the release; the release's copy is used
         if gid:
             what = "a copy of" if gid in found else ("a changed-type" if gid in known else "an unknown")
-            notes.append(f"{what} cell '{gid}' was treated as the student's own extra cell")
+            odd.append(f"{what} cell '{gid[:60]}'")
         extra.setdefault(anchor, []).append(cell)
+    if len(odd) <= 3:
+        notes += [f"{o} was treated as the student's own extra cell" for o in odd]
+    else:  # bounded: a submission can carry any number of made-up ids
+        notes.append(f"{len(odd)} cells with nbgrader ids the release does not have were treated as the "
+                     f"student's own extra cells ({'; '.join(odd[:3])}; ...)")
 
     cells = list(extra[None])
     for rel in release_nb.cells:

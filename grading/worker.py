@@ -26,8 +26,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 from common import (  # noqa: E402
-    ASSIGNMENT, CELL_TIMEOUT, COURSE, DEP_TIMEOUT, MEMORY_MB, NOTEBOOK_TIMEOUT, REFERENCE, RELEASE, ROOT,
-    SANDBOX_UID, STATE, load_config, unscored, venv_on_path,
+    ASSIGNMENT, CELL_TIMEOUT, COURSE, DEP_TIMEOUT, MEMORY_MB, NOTEBOOK_TIMEOUT, PIDS, REFERENCE, RELEASE, ROOT,
+    SANDBOX_UID, STATE, cgroup_dirs, load_config, unscored, venv_on_path,
 )
 import submission  # noqa: E402
 
@@ -79,8 +79,13 @@ def prepare_course(run, args):
     shutil.copy(COURSE / "gradebook.db", course / "gradebook.db")
     release_nb = nbformat.read(course / "release" / ASSIGNMENT / f"{args.notebook}.ipynb", as_version=4)
     source_nb = nbformat.read(course / "source" / ASSIGNMENT / f"{args.notebook}.ipynb", as_version=4)
-    submitted = submission.read_submission(Path(args.submission))
-    merged, notes = submission.merge(release_nb, submitted, source_nb)
+    try:
+        submitted = submission.read_submission(Path(args.submission))
+        merged, notes = submission.merge(release_nb, submitted, source_nb)
+    except submission.Unreadable:
+        raise
+    except Exception as err:  # noqa: BLE001 - whatever the JSON holds is the submission's problem
+        raise submission.Unreadable(f"not a notebook that can be graded ({type(err).__name__}: {str(err)[:200]})")
     target = course / "submitted" / args.student / ASSIGNMENT
     target.mkdir(parents=True)
     nbformat.write(merged, target / f"{args.notebook}.ipynb")
@@ -165,8 +170,12 @@ def grade(args):
         "HTMLExporter.sanitize_html": True,
         "JudgeChecks.mode": "grade" if args.mode == "grade" else "reference",
         "JudgeChecks.reference": str(REFERENCE / f"{args.notebook}.json"),
+        "SandboxedExecute.expected": str(REFERENCE / f"{args.notebook}.json") if args.mode == "grade" else "",
         "JudgeChecks.reference_out": args.reference_out or "",
         "JudgeChecks.notebook": args.notebook,
+        "SandboxedExecute.sandbox_procs": [str(d / "cgroup.procs") for d in cgroup_dirs(f"slot-{args.slot}")],
+        "SandboxedExecute.sandbox_uid": SANDBOX_UID,
+        "SandboxedExecute.timings_out": str(run / "timings.json"),
     })
     api = NbGraderAPI(config=config)
     outcome = api.autograde(ASSIGNMENT, args.student, force=True, create=True)
@@ -177,6 +186,13 @@ def grade(args):
         return result
     per_cell, manual_max = scores(course, args.student, args.notebook)
     checks, stopped, errors = inspect(autograded)
+    try:
+        timings = {int(k): v for k, v in json.loads((run / "timings.json").read_text()).items()}
+        slowest = max(timings, key=timings.get)
+        result["slowest_cell"] = {"cell": slowest, "seconds": timings[slowest],
+                                  "first_cell_seconds": timings[min(timings)]}
+    except (OSError, ValueError):
+        pass
     for check in checks:
         check["score"], check["points"] = per_cell.get(check["grade_id"], (0.0, 0.0))
     result.update(score=sum(s for s, _ in per_cell.values()), max_score=sum(m for _, m in per_cell.values()),
@@ -210,7 +226,7 @@ def main(argv=None):
     parser.add_argument("--dep-timeout", type=int, default=DEP_TIMEOUT)
     parser.add_argument("--notebook-timeout", type=int, default=NOTEBOOK_TIMEOUT)
     parser.add_argument("--memory-mb", type=int, default=MEMORY_MB)
-    parser.add_argument("--pids", type=int, default=512)
+    parser.add_argument("--pids", type=int, default=PIDS)
     parser.add_argument("--tmpfs-mb", type=int, default=2048)
     args = parser.parse_args(argv)
     venv_on_path()

@@ -27,6 +27,7 @@ import nbformat
 import pytest
 
 from conftest import NOTEBOOKS, TIMINGS as TIMES
+from course import CELL_TIMEOUT
 from corpus import Submission, build, corpus
 from corpus.five_steps import SOLVED_INLINE_TRAIN
 
@@ -49,11 +50,11 @@ def cell_of(nb, gid):
     return next(c for c in nb.cells if grade_id(c) == gid)
 
 
-def fill(name, bodies=None, extra=None):
+def fill(name, bodies=None, extra=None, insert=None):
     """The student version with each stub replaced by the body of the same function in
     `bodies` (by function name) or else the instructor's; `extra` appends top-level code to
-    solution cells (by grade_id)."""
-    sub = Submission(name, "", 0, bodies=bodies or {}, extra=extra or {})
+    solution cells, `insert` adds a code cell before a cell (both by grade_id)."""
+    sub = Submission(name, "", 0, bodies=bodies or {}, extra=extra or {}, insert=insert or {})
     return build(sub, nbformat.read(RELEASED / f"{name}.ipynb", as_version=4),
                  nbformat.read(SOURCE / f"{name}.ipynb", as_version=4))
 
@@ -130,7 +131,40 @@ def hostile_submissions(folder, port, canaries):
     expected["t-garbage"] = (None, "unreadable")
     (folder / "t-nobody").mkdir()
     expected["t-nobody"] = (None, "missing")
+    # issue 10: a build script that never ends (stopped at the cell limit; the points before
+    # it are kept; the interrupt restarts evcxr's runtime, so the cells after it lose their
+    # variables), an output flood on stdout and stderr, a student id that looks like an
+    # option, links to /dev/zero and to a classmate's notebook, odd nbgrader metadata
+    add("t-forever", fill(FIVE, insert={"five_steps-check-loss": FOREVER_CRATE, "five_steps-check-gradients": FOREVER_DEP}),
+        ["gradients", "update", "train"], "cell time limit")
+    add("t-flood", fill(FIVE, insert={"five_steps-check-loss": 'loop { println!("x"); eprintln!("y"); }'}),
+        ["loss", "gradients", "update", "train"], "cell time limit")
+    add("-x", fill(FIVE), [])
+    (folder / "t-zero-link").mkdir()
+    (folder / "t-zero-link" / f"{FIVE}.ipynb").symlink_to("/dev/zero")
+    expected["t-zero-link"] = (None, "missing")
+    (folder / "t-copycat").mkdir()
+    (folder / "t-copycat" / f"{FIVE}.ipynb").symlink_to(folder / "t-full" / f"{FIVE}.ipynb")
+    expected["t-copycat"] = (None, "missing")
+    nb = fill(FIVE)
+    nb.cells += [nbformat.v4.new_markdown_cell(f"note {i}", metadata={"nbgrader": {"grade_id": f"made-up-{i}" * 8}})
+                 for i in range(500)]
+    nb.cells.insert(3, nbformat.v4.new_code_cell("let odd = 1;", metadata={"nbgrader": {"grade_id": ["five_steps-init"]}}))
+    nb.cells.insert(3, nbformat.v4.new_markdown_cell("odd", metadata={"nbgrader": "points: 100"}))
+    add("t-badmeta", nb, [])
     return expected
+
+
+# issue 10 item 7: a path dependency whose build script loops forever (made by one cell, used
+# by the next: `:dep` must start its cell)
+FOREVER_CRATE = r'''
+let root = std::path::Path::new("/tmp/forever");
+std::fs::create_dir_all(root.join("src")).unwrap();
+std::fs::write(root.join("Cargo.toml"), "[package]\nname = \"forever\"\nversion = \"0.1.0\"\nedition = \"2021\"\nbuild = \"build.rs\"\n").unwrap();
+std::fs::write(root.join("build.rs"), "fn main() { loop { std::hint::black_box(0); } }\n").unwrap();
+std::fs::write(root.join("src/lib.rs"), "pub fn f() -> u8 { 1 }\n").unwrap();
+'''
+FOREVER_DEP = ':dep forever = { path = "/tmp/forever" }\nprintln!("{}", forever::f());'
 
 
 # ------------------------------------------------------------------ running the grader
@@ -231,21 +265,83 @@ def folder_of(sub):
     return f"{sub.notebook}.{sub.student}"
 
 
-@pytest.fixture(scope="module")
-def graded_corpus(released, tmp_path_factory):
-    """Every corpus submission (tests/corpus/), graded in one run at -j 2 (the first grading
-    run also warms build/grading/template and records the solutions' values if needed)."""
-    subs = tmp_path_factory.mktemp("corpus-subs")
+def corpus_folder(subs, notebooks=None):
     for sub in CORPUS:
+        if notebooks and sub.notebook not in notebooks:
+            continue
         base = nbformat.read(RELEASED / f"{sub.notebook}.ipynb", as_version=4)
         source = nbformat.read(SOURCE / f"{sub.notebook}.ipynb", as_version=4)
         nb = source if sub.student == "solution" else build(sub, base, source)
         put(nb, subs / folder_of(sub), sub.notebook)
+    return subs
+
+
+ECHO = ["five_steps", "lab04"]  # the part of the corpus graded a second time, as load
+
+
+@pytest.fixture(scope="module")
+def load(released, tmp_path_factory):
+    """Another grading run at -j 2, in the background while the corpus is graded (issue 10
+    item 9: load must not change a grade): first the hostile five_steps set, then the
+    five_steps and lab04 parts of the corpus again, into folders of their own."""
+    state = {"hostile": prepare_hostile(tmp_path_factory), "echo": {}, "error": None}
+    echo_subs = corpus_folder(tmp_path_factory.mktemp("echo-subs"), ECHO)
+    echo_out = tmp_path_factory.mktemp("echo-grades")
+
+    def run():
+        try:
+            state["started"] = time.monotonic()
+            run_hostile(state["hostile"])
+            state["echo"] = dict(zip(("proc", "rows", "seconds"), grade(echo_subs, echo_out, "-j", "2",
+                                                                         "--notebooks", ",".join(ECHO))))
+            state["echo"]["out"] = echo_out
+        except BaseException as err:  # noqa: BLE001 - reported by the tests that use it
+            state["error"] = err
+        finally:
+            state["ended"] = time.monotonic()
+
+    state["thread"] = threading.Thread(target=run, daemon=True)
+    state["thread"].start()
+    yield state
+    state["thread"].join()
+
+
+@pytest.fixture(scope="module")
+def graded_corpus(released, load, tmp_path_factory):
+    """Every corpus submission (tests/corpus/), graded in one run at -j 2 while the `load` run
+    grades other submissions at -j 2 (the first grading run also warms
+    build/grading/template and records the solutions' values if needed)."""
+    subs = corpus_folder(tmp_path_factory.mktemp("corpus-subs"))
     out = tmp_path_factory.mktemp("corpus-grades")
+    started = time.monotonic()
     proc, rows, seconds = grade(subs, out, "-j", "2")
-    TIMES[f"corpus: {len(CORPUS)} submissions, -j 2 (incl. warming the template if cold)"] = seconds
+    TIMES[f"corpus: {len(CORPUS)} submissions, -j 2, beside another -j 2 run (incl. warming the template if cold)"] = seconds
+    load["corpus_interval"] = (started, time.monotonic())
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     return out, rows
+
+
+@needs_root
+def test_grading_beside_another_grading_run_gives_the_same_scores(graded_corpus, load):
+    """Issue 10 item 9: the five_steps and lab04 corpus graded again while the corpus run and
+    the hostile run share the machine: every score equal to the corpus' stated one."""
+    out, rows = graded_corpus
+    load["thread"].join()
+    assert load["error"] is None, load["error"]
+    echo = load["echo"]
+    assert echo["proc"].returncode == 0, echo["proc"].stdout[-3000:]
+    start, end = load["corpus_interval"]
+    overlap = max(0.0, min(end, load["ended"]) - max(start, load["started"]))
+    TIMES["load run (hostile set + five_steps/lab04 corpus again), overlapping the corpus run"] = overlap
+    assert overlap > 60, "the two runs did not overlap"
+    for sub in CORPUS:
+        if sub.notebook in ECHO:
+            key = folder_of(sub), sub.notebook
+            assert float(echo["rows"][key]["score"]) == sub.score == float(rows[key]["score"]), key
+            assert echo["rows"][key]["status"] == sub.status, echo["rows"][key]
+    slowest = max((result(echo["out"], folder_of(s), s.notebook).get("slowest_cell", {}).get("seconds", 0), folder_of(s))
+                  for s in CORPUS if s.notebook in ECHO and s.student == "solution")
+    TIMES[f"slowest solution cell under load (limit {CELL_TIMEOUT} s): {slowest[1]}"] = slowest[0]
 
 
 def test_the_corpus_covers_every_notebook_as_the_issue_asks():
@@ -339,46 +435,57 @@ def test_feedback_pages_are_written_without_the_reported_values(graded_corpus):
 
 
 # ------------------------------------------------------------------ hostile and partial
-@pytest.fixture(scope="module")
-def hostile(released, tmp_path_factory):
+def prepare_hostile(tmp_path_factory):
     subs = tmp_path_factory.mktemp("hostile-subs")
-    out = tmp_path_factory.mktemp("hostile-grades")
     canary = tmp_path_factory.mktemp("canary") / "canary.txt"
     canary.write_text("still here")
     project_file = ROOT / "Cargo.toml"
-    before = project_file.read_bytes()
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
     listener.listen()
     listener.settimeout(0.5)
     port = listener.getsockname()[1]
-    connections, stop = [], threading.Event()
+    expected = hostile_submissions(subs, port, [canary, project_file, subs / "t-full" / f"{FIVE}.ipynb"])
+    return {"out": tmp_path_factory.mktemp("hostile-grades"), "expected": expected, "connections": [],
+            "canary": canary, "project_file": (project_file, project_file.read_bytes()), "subs": subs,
+            "listener": listener}
+
+
+def run_hostile(h):
+    stop = threading.Event()
+    listener = h["listener"]
 
     def accept():
         while not stop.is_set():
             try:
-                connections.append(listener.accept()[1])
+                h["connections"].append(listener.accept()[1])
             except OSError:
                 pass
 
     thread = threading.Thread(target=accept, daemon=True)
     thread.start()
-    expected = hostile_submissions(subs, port, [canary, project_file, subs / "t-full" / f"{FIVE}.ipynb"])
     try:
-        proc, rows, seconds = grade(subs, out, "-j", "2", "--notebooks", FIVE,
-                                    "--cell-timeout", "20", "--memory-mb", "2048")
+        h["proc"], h["rows"], seconds = grade(h["subs"], h["out"], "-j", "2", "--notebooks", FIVE,
+                                              "--cell-timeout", "20", "--memory-mb", "2048")
     finally:
         stop.set()
         thread.join()
         listener.close()
-    TIMES[f"{len(expected)} partial/hostile five_steps submissions, -j 2"] = seconds
-    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
-    return {"out": out, "rows": rows, "expected": expected, "connections": connections,
-            "canary": canary, "project_file": (project_file, before), "subs": subs}
+    TIMES[f"{len(h['expected'])} partial/hostile five_steps submissions, -j 2, beside the corpus run"] = seconds
 
 
-HOSTILE = ["t-full", "t-panic", "t-loop", "t-memory", "t-escape", "t-killer",
-           "t-tamper", "t-cheat", "t-garbage", "t-nobody"]
+@pytest.fixture(scope="module")
+def hostile(load):
+    h = load["hostile"]
+    while "rows" not in h and load["thread"].is_alive():
+        time.sleep(1)
+    assert load["error"] is None or "rows" in h, load["error"]
+    assert h["proc"].returncode == 0, h["proc"].stdout[-3000:] + h["proc"].stderr[-3000:]
+    return h
+
+
+HOSTILE = ["t-full", "t-panic", "t-loop", "t-memory", "t-escape", "t-killer", "t-tamper", "t-cheat",
+           "t-garbage", "t-nobody", "t-forever", "t-flood", "-x", "t-zero-link", "t-copycat", "t-badmeta"]
 
 
 @needs_root
@@ -418,6 +525,40 @@ def test_flooded_output_is_capped_and_student_html_is_sanitized(hostile):
     assert size < 1_200_000
     html = (hostile["out"] / "feedback" / "t-escape" / f"{FIVE}.html").read_text()
     assert "<script>alert('owned')" not in html
+
+
+@needs_root
+def test_a_compile_that_never_ends_is_stopped_at_the_cell_limit(hostile):
+    """Item 7: the build script is killed at the cell's limit (20 s here), not at the
+    notebook's: the notebook goes on, the points before it are kept (see HOSTILE)."""
+    res = result(hostile["out"], "t-forever")
+    assert res["slowest_cell"]["seconds"] < 20 + 35, res["slowest_cell"]
+    assert res["seconds"] < 300, res["seconds"]
+    assert not worker_processes("build/forever-"), "the build script still runs"
+
+
+@needs_root
+def test_an_output_flood_is_capped_as_it_arrives(hostile):
+    """Item 1: `loop { println!; eprintln! }` until the cell limit: the cell keeps a bounded
+    number of outputs and bytes, and the grader's own process stays small."""
+    nb = autograded("t-flood")
+    cell = next(c for c in nb.cells if 'println!("x")' in c.source)
+    assert len(cell.outputs) <= 510 and sum(len(json.dumps(o)) for o in cell.outputs) < 1_200_000
+    res = result(hostile["out"], "t-flood")
+    assert res["grader_peak_memory_mb"] is not None and res["grader_peak_memory_mb"] < 800, res["grader_peak_memory_mb"]
+
+
+@needs_root
+def test_links_are_not_followed_and_odd_metadata_is_the_students_problem(hostile):
+    """Item 4: links to /dev/zero and to a classmate's notebook grade as missing; nothing of
+    the classmate's notebook is shown. Item 3 and 2: 500 made-up grade ids and a list as a
+    grade_id give a score (full marks here) and a bounded row."""
+    for student in ("t-zero-link", "t-copycat"):
+        res = result(hostile["out"], student)
+        assert "symbolic link" in " ".join(res["notes"]), res["notes"]
+        assert not (hostile["out"] / "feedback" / student).exists()
+    row = hostile["rows"]["t-badmeta", FIVE]
+    assert "500 cells" in row["notes"] and len(row["notes"]) <= 2000, row["notes"][:300]
 
 
 @needs_root
@@ -504,3 +645,22 @@ def test_an_interrupted_run_resumes_without_regrading(released, tmp_path):
     assert result_file.stat().st_mtime == mtime
     assert rows["t-restart-a", FIVE]["score"] == "9" and rows["t-restart-b", FIVE]["score"] == "4"
 
+
+
+@needs_root
+def test_regrade_replaces_rows_one_by_one_and_keeps_other_notebooks(released, tmp_path):
+    """Item 5: `--regrade --notebooks five_steps` leaves lab04's rows alone and replaces
+    five_steps' row only when its new result exists (here: the notebook is gone, "missing")."""
+    subs, out = tmp_path / "subs", tmp_path / "out"
+    (subs / "amy").mkdir(parents=True)
+    out.mkdir()
+    with open(out / "scores.csv", "w", newline="") as f:
+        w = csv.DictWriter(f, ["student", "notebook", "score", "max_score", "status", "manual_max", "seconds", "notes"])
+        w.writeheader()
+        for name, score in ((FIVE, "9"), ("lab04", "3")):
+            w.writerow({"student": "amy", "notebook": name, "score": score, "max_score": "9", "status": "ok",
+                        "manual_max": "0", "seconds": "30", "notes": ""})
+    proc, rows, _ = grade(subs, out, "--regrade", "--notebooks", FIVE)
+    assert proc.returncode == 0, proc.stdout[-2000:]
+    assert rows["amy", "lab04"]["score"] == "3" and rows["amy", "lab04"]["status"] == "ok"
+    assert rows["amy", FIVE]["status"] == "missing" and rows["amy", FIVE]["score"] == "0"

@@ -11,3 +11,5 @@ CELL_TIMEOUT = 120        # seconds per ordinary cell
 DEP_TIMEOUT = 900         # seconds for a cell with a `:dep` line (compiles dependencies when cold)
 NOTEBOOK_TIMEOUT = 1200   # seconds for a whole notebook
 MEMORY_MB = 4096          # memory per grading sandbox, its tmpfs included
+PIDS = 512                # processes per grading sandbox
+WORKER_MEMORY_MB = 1536   # memory of the grader's own process per notebook (nbgrader, outputs)

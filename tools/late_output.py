@@ -8,7 +8,9 @@ passed); after the last cell it would be lost, and a panicking notebook would pa
 `LateOutput` is a mixin for nbclient's `NotebookClient` and its subclasses (nbconvert's and
 nbgrader's `Execute`): after each code cell, before the next one is sent, it keeps reading
 the kernel's output into that cell until the kernel has been quiet for
-`late_output_quiet_after(cell_index)` seconds, or `late_output_max_wait` seconds have passed.
+`late_output_quiet_after(cell_index)` seconds and `late_output_complete(cell_index)` holds
+(by default it always does; the grader waits for a check's expected records), or
+`late_output_max_wait` seconds have passed.
 Used by tools/run_notebooks.py (CI, `make run`) and grading/nbgrader_rust.py (the grader).
 """
 import time
@@ -24,6 +26,10 @@ class LateOutput:
         """Seconds of silence that end the cell at `cell_index`."""
         return 0.1
 
+    def late_output_complete(self, cell_index):
+        """Whether all the output the cell at `cell_index` is known to produce has arrived."""
+        return True
+
     async def async_execute_cell(self, cell, cell_index, execution_count=None, store_history=True):
         cell = await super().async_execute_cell(cell, cell_index, execution_count, store_history)
         if cell.cell_type != "code" or not cell.source.strip():
@@ -34,7 +40,9 @@ class LateOutput:
             try:
                 msg = await ensure_async(self.kc.iopub_channel.get_msg(timeout=quiet))
             except Empty:
-                break
+                if self.late_output_complete(cell_index):
+                    break
+                continue
             if msg["msg_type"] in ("stream", "error", "display_data", "execute_result"):
                 self.output(cell.outputs, msg, None, cell_index)
         return cell

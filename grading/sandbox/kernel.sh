@@ -15,7 +15,7 @@
 #   overlay whose lower layer is the warm template (compiled dependencies, never written)
 #   and whose upper layer lives in this tmpfs, so it disappears with the kernel.
 # The kernel runs as an unprivileged uid without capabilities, in its own memory/pids/cpu
-# cgroup (or with rlimits when cgroups are unavailable), and is PID 1's only child: when
+# cgroup, and is PID 1's only child: when
 # the kernel ends or is killed, every process the student started dies with it.
 #
 # Settings come from the environment (kernelspec "env"): GRADE_RELEASE GRADE_EVCXR
@@ -87,32 +87,33 @@ chown -R "$uid:$uid" "$R/home/student/.cargo"
 install -o "$uid" -g "$uid" -m 0600 "$conn" "$R/run/kernel.json"
 hostname grading-sandbox
 
-# resource limits: cgroup v1 or v2 if we can create one, rlimits always
+# resource limits: a memory+pids cgroup of the slot's own (v1 or v2), or no kernel at all
+# (grade.py checks this before grading; one shared uid with rlimits would let one
+# student's processes block another's compile)
 limited=""
-cg_v1=/sys/fs/cgroup
-if [[ -w $cg_v1/memory && -d $cg_v1/pids ]]; then
-  for ctl in memory pids cpu; do
-    d="$cg_v1/$ctl/labkit-grading/slot-$GRADE_SLOT"
-    mkdir -p "$d" 2>/dev/null || continue
-    case $ctl in
-      memory) echo $((GRADE_MEMORY_MB * 1024 * 1024)) > "$d/memory.limit_in_bytes"
-              [[ -e $d/memory.memsw.limit_in_bytes ]] && echo $((GRADE_MEMORY_MB * 1024 * 1024)) > "$d/memory.memsw.limit_in_bytes" 2>/dev/null || true
-              limited=cgroup ;;
-      pids)   echo "$GRADE_PIDS" > "$d/pids.max" ;;
-    esac
-    echo $$ > "$d/cgroup.procs"
-  done
-elif [[ -w /sys/fs/cgroup/cgroup.subtree_control ]]; then
-  d=/sys/fs/cgroup/labkit-grading-slot-$GRADE_SLOT
+cg=/sys/fs/cgroup
+if [[ -w $cg/memory && -w $cg/pids ]]; then   # v1
+  mem="$cg/memory/labkit-grading/slot-$GRADE_SLOT" pids="$cg/pids/labkit-grading/slot-$GRADE_SLOT"
+  cpu="$cg/cpu/labkit-grading/slot-$GRADE_SLOT"
+  if mkdir -p "$mem" "$pids" \
+     && echo $((GRADE_MEMORY_MB * 1024 * 1024)) > "$mem/memory.limit_in_bytes" \
+     && echo "$GRADE_PIDS" > "$pids/pids.max" \
+     && echo $$ > "$mem/cgroup.procs" && echo $$ > "$pids/cgroup.procs"; then
+    limited=v1
+    [[ -e $mem/memory.memsw.limit_in_bytes ]] && echo $((GRADE_MEMORY_MB * 1024 * 1024)) > "$mem/memory.memsw.limit_in_bytes" 2>/dev/null || true
+    mkdir -p "$cpu" 2>/dev/null && echo $$ > "$cpu/cgroup.procs" 2>/dev/null || true
+  fi
+elif [[ -w $cg/cgroup.subtree_control ]]; then   # v2
+  d="$cg/labkit-grading-slot-$GRADE_SLOT"
   mkdir -p "$d" && echo $((GRADE_MEMORY_MB * 1024 * 1024)) > "$d/memory.max" \
-    && echo "$GRADE_PIDS" > "$d/pids.max" && echo $$ > "$d/cgroup.procs" && limited=cgroup || true
+    && echo "$GRADE_PIDS" > "$d/pids.max" && echo $$ > "$d/cgroup.procs" && limited=v2 || true
+fi
+if [[ -z $limited ]]; then
+  echo "kernel.sh: cannot create a memory and pids cgroup for slot $GRADE_SLOT; not starting the kernel" >&2
+  exit 1
 fi
 ulimit -c 0                           # no core dumps
 ulimit -f $((2 * 1024 * 1024))        # no single file above 2 GiB (in KiB blocks)
-if [[ -z $limited ]]; then
-  ulimit -v $((GRADE_MEMORY_MB * 1024 * 2))   # address space (generous: threads reserve a lot)
-  ulimit -u "$GRADE_PIDS"
-fi
 
 cd "$R"
 chroot "$R" /usr/bin/setpriv --reuid="$uid" --regid="$uid" --clear-groups --no-new-privs \
