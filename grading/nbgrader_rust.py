@@ -255,23 +255,36 @@ class SandboxedExecute(LateOutput, Execute):
                 self._stopped = f"the notebook time limit ({self.notebook_timeout} s) was reached"
         return cell, resources
 
-    late_output_max_wait = 30.0
+    late_output_max_wait = 5.0
+    check_output_max_wait = Float(30.0, help="seconds a check cell's expected records may lag "
+                                  "behind its reply").tag(config=True)
     expected = Unicode("", help="the reference (JSON {grade_id: {name: record}}): after a check cell's "
                        "reply, its output is read until every expected record has arrived, or the cell "
-                       "has failed (an error or stderr), or late_output_max_wait").tag(config=True)
+                       "has failed (an error, stderr, its time limit), or check_output_max_wait").tag(config=True)
 
-    def late_output_complete(self, cell_index):
-        cell = self.nb.cells[cell_index]
-        if not is_check_cell(cell):
-            return True
+    def late_output_max_wait_after(self, cell_index):
+        return self.check_output_max_wait if is_check_cell(self.nb.cells[cell_index]) else self.late_output_max_wait
+
+    def late_output_enough(self, cell):
+        """A check that has every expected record, or an error (it did not compile, or hit its
+        limit), is done even while an earlier flood's output keeps arriving: nothing later
+        can change its verdict."""
+        if not (self.expected and is_check_cell(cell)) or self._timed_out is not None:
+            return bool(self.expected) and is_check_cell(cell)
         if not hasattr(self, "_expected_names"):
-            self._expected_names = json.loads(Path(self.expected).read_text()) if self.expected else {}
+            self._expected_names = json.loads(Path(self.expected).read_text())
         wanted = set(self._expected_names.get(cell.metadata["nbgrader"]["grade_id"], {}))
-        failed = self._stderr_seen or any(o.output_type == "error" for o in cell.outputs)
-        return failed or wanted <= self._records_seen
+        return wanted <= self._records_seen or any(o.output_type == "error" for o in cell.outputs)
+
+    def late_output_complete(self, cell):
+        """Once quiet: a check is complete when it is done, or wrote to stderr (a panic: no
+        more records will come)."""
+        if not (self.expected and is_check_cell(cell)):
+            return True
+        return self._stderr_seen or self.late_output_enough(cell)
 
     def late_output_quiet_after(self, cell_index):
-        """A panic message that lands in the wrong cell changes a score: wait longer around
+        """A panic message that lands in the wrong cell misleads the feedback: wait longer around
         check cells (the next cell is not sent yet, so whatever arrives belongs here)."""
         cell = self.nb.cells[cell_index]
         nxt = next((c for c in self.nb.cells[cell_index + 1:] if c.cell_type == "code"), None)

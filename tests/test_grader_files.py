@@ -281,3 +281,106 @@ def test_the_kernel_refuses_to_start_without_a_cgroup():
     guard = text.index('if [[ -z $limited ]]; then')
     assert "exit 1" in text[guard:guard + 200]
     assert text.index("chroot") > guard and "ulimit -v" not in text and "ulimit -u" not in text
+
+
+# ------------------------------------------------------------ items 1 and 9: output as it arrives
+def executor(tmp_path, **config):
+    import nbgrader_rust
+
+    reference = write_json(tmp_path / "reference.json", {"five_steps-check-init": {"init(7)": {}, "init(8)": {}}})
+    ex = nbgrader_rust.SandboxedExecute(expected=str(reference), **config)
+    check = nbformat.v4.new_code_cell("report", metadata={"nbgrader": {
+        "grade": True, "solution": False, "grade_id": "five_steps-check-init", "points": 1}})
+    ex.nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("let a = 1;"), check])
+    ex._notebook_bytes = 0
+    ex._timed_out = None
+    for name in ("_output_bytes", "_output_objects", "_records_kept"):
+        setattr(ex, name, 0)
+    ex._truncated = ex._stderr_dropped = ex._stderr_seen = False
+    ex._records_seen, ex._streams = set(), []
+    ex.clear_before_next_output = False
+    return ex
+
+
+def stream(text, name="stdout"):
+    return {"msg_type": "stream", "header": {"msg_type": "stream"}, "parent_header": {"msg_id": "m"},
+            "content": {"name": name, "text": text}}
+
+
+def record(name):
+    return f'@labkit-record {{"name": "{name}", "shape": [], "values": [1.0]}}\n'
+
+
+def finish(ex):
+    for out, pieces in ex._streams:
+        out.text = "".join(pieces)
+
+
+def test_a_flood_of_lines_becomes_few_outputs_within_the_caps(tmp_path):
+    """Item 1: 600,000 one-line messages, alternating stdout and stderr after the first
+    100,000: at most max_output_objects outputs and max_output_bytes of text, in linear time."""
+    ex = executor(tmp_path, max_output_bytes=100_000, max_output_objects=50)
+    outs = []
+    started = time.monotonic()
+    for i in range(600_000):
+        ex.output(outs, stream("x\n", "stderr" if i > 100_000 and i % 2 else "stdout"), None, 0)
+    finish(ex)
+    assert time.monotonic() - started < 30
+    assert len(outs) <= 50 + 3
+    assert sum(len(o.text) for o in outs) <= 100_000 + 500
+    assert any(o.name == "stderr" for o in outs), "that stderr was written is kept"
+    assert "was dropped" in outs[-1].text
+
+
+def test_records_are_kept_beyond_the_caps_and_end_the_wait(tmp_path):
+    """Items 1 and 9: a check's records arriving after a flood are kept; the check's output
+    counts as complete only when every expected record has arrived (or the cell failed)."""
+    ex = executor(tmp_path, max_output_bytes=1_000, max_output_objects=10)
+    outs = []
+    for _ in range(5000):
+        ex.output(outs, stream("noise\n"), None, 1)
+    check = ex.nb.cells[1]
+    check.outputs = outs
+    assert not ex.late_output_complete(check), "no record yet: keep reading"
+    assert ex.late_output_complete(ex.nb.cells[0]), "not a check cell: nothing to wait for"
+    ex.output(outs, stream(record("init(7)")), None, 1)
+    assert not ex.late_output_complete(check)
+    ex.output(outs, stream(record("init(8)")), None, 1)
+    assert ex.late_output_complete(check)
+    finish(ex)
+    text = "".join(o.text for o in outs if o.name == "stdout")
+    assert record("init(7)") in text and record("init(8)") in text
+
+
+def test_a_failed_check_does_not_wait_for_its_records(tmp_path):
+    ex = executor(tmp_path)
+    check = ex.nb.cells[1]
+    assert not ex.late_output_complete(check)
+    check.outputs.append(nbformat.v4.new_output("error", ename="Error", evalue="cannot find value `b`"))
+    assert ex.late_output_complete(check), "a compile error: no records will come"
+    ex = executor(tmp_path)
+    ex.output(ex.nb.cells[1].outputs, stream("thread 'main' panicked\n", "stderr"), None, 1)
+    assert ex.late_output_complete(ex.nb.cells[1]), "a panic: no more records will come"
+
+
+# ------------------------------------------------------------ item 6: a template that is really warm
+@pytest.mark.parametrize("ran,full", [(False, False), (True, False)])
+def test_the_template_is_refused_unless_every_solution_ran_with_full_marks(tmp_path, monkeypatch, ran, full):
+    """A solution that stopped early (under load, say) or whose checks did not all report
+    values leaves the template unaccepted: no template.key, nothing graded."""
+    import argparse
+    import contextlib
+
+    monkeypatch.setattr(grade, "STATE", tmp_path)
+    monkeypatch.setattr(grade, "template_key", lambda sysroot: "key")
+    monkeypatch.setattr(grade, "SANDBOX_UID", os.getuid())
+    monkeypatch.setattr(grade, "Slots", lambda n: type("S", (), {"take": staticmethod(contextlib.nullcontext)})())
+    monkeypatch.setattr(grade, "run_solution", lambda args, name, slot, mode, key:
+                        (ran, full) if name == "lab04" else (True, True))
+    args = argparse.Namespace(sysroot="", cell_timeout=1, notebook_timeout=1, memory_mb=1)
+    with pytest.raises(SystemExit, match="lab04"):
+        grade.ensure_template(args, ["five_steps", "lab04", "gistemp"])
+    assert not (tmp_path / "template.key").exists()
+    monkeypatch.setattr(grade, "run_solution", lambda *a: (True, True))
+    assert grade.ensure_template(args, ["five_steps", "lab04"]) == "key"
+    assert (tmp_path / "template.key").read_text() == "key"
