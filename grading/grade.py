@@ -418,7 +418,7 @@ def valid_row(row):
     """A complete row as ScoreFile writes it (not one cut short by a kill, nor edited badly)."""
     try:
         return (None not in row and all(isinstance(row.get(k), str) for k in FIELDS)
-                and row["student"] != "" and row["notebook"] in NOTEBOOKS and row["status"] in STATUSES
+                and row["student"] != "" and row["notebook"] != "" and row["status"] in STATUSES
                 and float(row["score"]) >= 0 and (row["max_score"] == "-" or float(row["max_score"]) >= 0))
     except ValueError:
         return False
@@ -457,6 +457,7 @@ class ScoreFile:
 
     def __init__(self, path):
         self.path = path
+        self.pending_path = path.with_name("regrade-pending.json")
         self.lock = threading.Lock()
         rows, problems = read_scores(path)
         if problems:
@@ -481,12 +482,46 @@ class ScoreFile:
             os.close(fd)
 
     def done(self):
-        return {key for key, r in self.rows.items() if r["status"] != "grader error"}
+        """Pairs graded for good: not a grader error, not waiting for an unfinished --regrade."""
+        return {key for key, r in self.rows.items() if r["status"] != "grader error"} - self.pending()
+
+    # --regrade keeps the old rows until each is replaced; the pairs still to regrade are
+    # saved in regrade-pending.json, so a regrade stopped half-way resumes where it stopped
+    def pending(self):
+        try:
+            return {tuple(k) for k in json.loads(self.pending_path.read_text())}
+        except (OSError, ValueError, TypeError):
+            return set()
+
+    def start_regrade(self, keys):
+        with self.lock:
+            self._write_pending(self.pending() | set(keys))
+
+    def _write_pending(self, keys):
+        if not keys:
+            self.pending_path.unlink(missing_ok=True)
+            return
+        tmp = self.pending_path.with_name(self.pending_path.name + ".tmp")
+        tmp.write_text(json.dumps(sorted(keys)))
+        tmp.replace(self.pending_path)
 
     def put(self, row):
+        row = {k: submission.utf8(str(v)) for k, v in row.items()}
+        key = row["student"], row["notebook"]
         with self.lock:
-            self.rows[row["student"], row["notebook"]] = row
-            self._write()
+            old = self.rows.get(key)
+            self.rows[key] = row
+            try:
+                self._write()
+            except BaseException:
+                if old is None:
+                    del self.rows[key]
+                else:
+                    self.rows[key] = old
+                raise
+            pending = self.pending()
+            if key in pending:  # after the row: a kill in between only regrades it once more
+                self._write_pending(pending - {key})
 
 
 def max_points():
@@ -501,7 +536,7 @@ def max_points():
 
 
 def row_from(result):
-    notes = "; ".join(CONTROL.sub(" ", str(n))[:300] for n in result.get("notes", []))
+    notes = "; ".join(CONTROL.sub(" ", submission.utf8(str(n)))[:300] for n in result.get("notes", []))
     if len(notes) > NOTES_MAX:
         notes = notes[:NOTES_MAX - 40] + " ... (all notes in results/)"
     return {"student": result["student"], "notebook": result["notebook"], "score": fmt(result["score"]),
@@ -617,7 +652,11 @@ def main(argv=None):
     students, pairs = discover(args.submissions.resolve(), notebooks)
     scores = ScoreFile(out / "scores.csv")
     points = max_points()
-    done = set() if args.regrade else scores.done()
+    if args.regrade:
+        scores.start_regrade([(s, n) for s, n, _ in pairs])
+    elif scores.pending():
+        log(f"resuming an interrupted --regrade: {len(scores.pending())} pairs still to grade again")
+    done = scores.done()
     todo = [p for p in pairs if (p[0], p[1]) not in done]
     log(f"{len(students)} students x {len(notebooks)} notebooks: {len(pairs) - len(todo)} already graded, "
         f"{len(todo)} to grade, {args.jobs} at a time")
@@ -631,9 +670,10 @@ def main(argv=None):
         copy = out / "submitted" / student / f"{notebook}.ipynb"
         try:
             submission.copy_in(path.parent.parent, student, path.name, copy)
-        except (submission.Missing, submission.Unreadable) as err:
-            status = "missing" if isinstance(err, submission.Missing) else "unreadable"
-            result = unscored(student, notebook, status, [str(err)], manual_max=points.get(notebook, (0, 0))[1])
+        except (submission.Missing, submission.Unreadable, OSError) as err:
+            status = {submission.Missing: "missing", submission.Unreadable: "unreadable"}.get(type(err), "grader error")
+            note = str(err) if status != "grader error" else f"could not copy the submission: {err}"
+            result = unscored(student, notebook, status, [note], manual_max=points.get(notebook, (0, 0))[1])
             result["seconds"] = 0
         else:
             with slots.take() as slot:

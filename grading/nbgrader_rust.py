@@ -183,6 +183,8 @@ class SandboxedExecute(LateOutput, Execute):
                          "timeout its processes other than evcxr's (cargo, rustc, build scripts, "
                          "programs the cell started) are killed").tag(config=True)
     timings_out = Unicode("", help="if set, a JSON file {cell index: seconds} is written here").tag(config=True)
+    evcxr_binary = Unicode("", help="evcxr_jupyter as started in the sandbox (its processes are "
+                           "never killed on a timeout)").tag(config=True)
     sandbox_uid = Integer(-1, help="uid of the sandboxed code (only its processes are killed)").tag(config=True)
 
     required_kernel_argv0 = Unicode("", help="if set, refuse to run unless the kernelspec's "
@@ -197,6 +199,11 @@ class SandboxedExecute(LateOutput, Execute):
                 raise RuntimeError(f"kernel {self.kernel_name!r} is {spec.argv[0]}, not the sandbox")
         self._deadline = time.monotonic() + self.notebook_timeout
         self._stopped = None
+        try:  # before the kernel starts: a reinstall during the run does not change it
+            info = os.stat(self.evcxr_binary)
+            self._evcxr_inode = (info.st_dev, info.st_ino)
+        except OSError:
+            self._evcxr_inode = None
         self._notebook_bytes = 0
         self.cell_seconds = {}
         self.raise_on_iopub_timeout = False
@@ -224,6 +231,7 @@ class SandboxedExecute(LateOutput, Execute):
         self._output_objects = 0
         self._records_kept = 0
         self._truncated = False
+        self._notice = None
         self._stderr_dropped = False
         self._stderr_seen = False
         self._records_seen = set()
@@ -300,27 +308,38 @@ class SandboxedExecute(LateOutput, Execute):
         return reply
 
     def kill_sandbox_helpers(self):
-        """Kills the sandbox's processes other than evcxr itself (kernel and runtime)."""
-        pids = set()
-        for procs in self.sandbox_procs:
-            try:
-                pids |= {int(p) for p in Path(procs).read_text().split()}
-            except (OSError, ValueError):
-                pass
+        """Kills the sandbox's processes other than evcxr itself (kernel and runtime, known by
+        the inode of their program), again until none is left: cargo may start a new rustc
+        or build script between reading the list and the kill."""
         killed = 0
-        for pid in pids:
-            try:
-                status = Path(f"/proc/{pid}/status").read_text()
-                uid = int(next(l for l in status.splitlines() if l.startswith("Uid:")).split()[1])
-                exe = os.readlink(f"/proc/{pid}/exe")
-            except (OSError, StopIteration, ValueError):
-                continue
-            if uid == self.sandbox_uid and Path(exe).name != "evcxr_jupyter":
+        for _ in range(50):
+            pids = set()
+            for procs in self.sandbox_procs:
+                try:
+                    pids |= {int(p) for p in Path(procs).read_text().split()}
+                except (OSError, ValueError):
+                    pass
+            found = 0
+            for pid in pids:
+                try:
+                    status = Path(f"/proc/{pid}/status").read_text()
+                    uid = int(next(l for l in status.splitlines() if l.startswith("Uid:")).split()[1])
+                    exe = os.stat(f"/proc/{pid}/exe")
+                    evcxr = ((exe.st_dev, exe.st_ino) == self._evcxr_inode if self._evcxr_inode
+                             else Path(os.readlink(f"/proc/{pid}/exe")).name.startswith("evcxr_jupyter"))
+                except (OSError, StopIteration, ValueError):
+                    continue
+                if uid != self.sandbox_uid or evcxr:
+                    continue
+                found += 1
                 try:
                     os.kill(pid, signal.SIGKILL)
                     killed += 1
                 except ProcessLookupError:
                     pass
+            if not found:
+                break
+            time.sleep(0.05)
         if killed:
             self.log.warning("killed %d process(es) the timed-out cell left running", killed)
 
@@ -343,7 +362,7 @@ class SandboxedExecute(LateOutput, Execute):
     def _dropped(self, outs):
         if not self._truncated:
             self._truncated = True
-            self._new_stream(outs, "stdout", "\n[output beyond the limits (per cell "
+            self._notice = self._new_stream(outs, "stdout", "\n[output beyond the limits (per cell "
                              f"{self.max_output_bytes} bytes or {self.max_output_objects} outputs, per "
                              f"notebook {self.max_notebook_output_bytes} bytes) was dropped]\n")
 
@@ -377,7 +396,7 @@ class SandboxedExecute(LateOutput, Execute):
             self.clear_before_next_output = False
         last = outs[-1] if outs else None
         if self._room(len(text)):
-            if self._streams and last is self._streams[-1][0] and last.name == name:
+            if self._streams and last is self._streams[-1][0] and last.name == name and last is not self._notice:
                 self._streams[-1][1].append(text)
                 return None
             if self._output_objects < self.max_output_objects:

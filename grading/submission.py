@@ -34,7 +34,9 @@ def copy_in(folder, student, name, dest):
     """Copies FOLDER/STUDENT/NAME to DEST, the copy that is then graded. Neither the student's
     folder nor the file may be a symbolic link (a link to /dev/zero, or to a classmate's
     notebook); the file must be a regular file of at most MAX_BYTES. Opening never blocks (a
-    FIFO) and reads at most MAX_BYTES + 1 bytes. Raises Missing or Unreadable."""
+    FIFO) and reads at most MAX_BYTES + 1 bytes. Raises Missing or Unreadable (the student's
+    doing) or OSError (the grader's: retried)."""
+    dest.unlink(missing_ok=True)  # no copy from an earlier run stands for a file that is gone
     nofollow = os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK
     fds = []
     try:
@@ -53,7 +55,7 @@ def copy_in(folder, student, name, dest):
     except OSError as err:
         if err.errno == errno.ELOOP:
             raise Missing(f"{student}/{name} is a symbolic link, not a file: links are not followed") from None
-        raise Missing(f"{student}/{name} cannot be read ({err.strerror})") from None
+        raise  # anything else (EACCES, EIO, EMFILE) is not the student's doing: a grader error
     finally:
         for fd in fds:
             os.close(fd)
@@ -103,12 +105,12 @@ def _rebuild(raw):
         source = "".join(s for s in source if isinstance(s, str))
     elif not isinstance(source, str):
         source = ""
-    cell = MAKE[raw["cell_type"]](source=source)
+    cell = MAKE[raw["cell_type"]](source=utf8(source))
     meta = raw.get("metadata")
     nbg = meta.get("nbgrader") if isinstance(meta, dict) else None
     gid = nbg.get("grade_id") if isinstance(nbg, dict) else None
     if isinstance(gid, str) and 0 < len(gid) <= 200:
-        cell.metadata["nbgrader"] = {"grade_id": gid}
+        cell.metadata["nbgrader"] = {"grade_id": utf8(gid)}
     cid = raw.get("id")
     if isinstance(cid, str) and ID.match(cid):
         cell["id"] = cid
@@ -116,6 +118,11 @@ def _rebuild(raw):
 
 
 ID = re.compile(r"^[a-zA-Z0-9_-]{1,64}$")
+
+
+def utf8(text):
+    """`text` as it can be written out: JSON may hold lone surrogates ("\\ud800")."""
+    return text.encode("utf-8", "replace").decode("utf-8")
 
 
 def grade_id(cell):

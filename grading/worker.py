@@ -79,16 +79,16 @@ def prepare_course(run, args):
     shutil.copy(COURSE / "gradebook.db", course / "gradebook.db")
     release_nb = nbformat.read(course / "release" / ASSIGNMENT / f"{args.notebook}.ipynb", as_version=4)
     source_nb = nbformat.read(course / "source" / ASSIGNMENT / f"{args.notebook}.ipynb", as_version=4)
+    target = course / "submitted" / args.student / ASSIGNMENT
+    target.mkdir(parents=True)
     try:
         submitted = submission.read_submission(Path(args.submission))
         merged, notes = submission.merge(release_nb, submitted, source_nb)
+        nbformat.write(merged, target / f"{args.notebook}.ipynb")
     except submission.Unreadable:
         raise
     except Exception as err:  # noqa: BLE001 - whatever the JSON holds is the submission's problem
         raise submission.Unreadable(f"not a notebook that can be graded ({type(err).__name__}: {str(err)[:200]})")
-    target = course / "submitted" / args.student / ASSIGNMENT
-    target.mkdir(parents=True)
-    nbformat.write(merged, target / f"{args.notebook}.ipynb")
     return course, notes
 
 
@@ -175,6 +175,7 @@ def grade(args):
         "JudgeChecks.notebook": args.notebook,
         "SandboxedExecute.sandbox_procs": [str(d / "cgroup.procs") for d in cgroup_dirs(f"slot-{args.slot}")],
         "SandboxedExecute.sandbox_uid": SANDBOX_UID,
+        "SandboxedExecute.evcxr_binary": str(ROOT / ".tools" / "bin" / "evcxr_jupyter"),
         "SandboxedExecute.timings_out": str(run / "timings.json"),
     })
     api = NbGraderAPI(config=config)

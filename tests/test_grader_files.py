@@ -297,6 +297,7 @@ def executor(tmp_path, **config):
     for name in ("_output_bytes", "_output_objects", "_records_kept"):
         setattr(ex, name, 0)
     ex._truncated = ex._stderr_dropped = ex._stderr_seen = False
+    ex._notice = None
     ex._records_seen, ex._streams = set(), []
     ex.clear_before_next_output = False
     return ex
@@ -384,3 +385,39 @@ def test_the_template_is_refused_unless_every_solution_ran_with_full_marks(tmp_p
     monkeypatch.setattr(grade, "run_solution", lambda *a: (True, True))
     assert grade.ensure_template(args, ["five_steps", "lab04"]) == "key"
     assert (tmp_path / "template.key").read_text() == "key"
+
+
+def test_a_regrade_stopped_half_way_resumes_without_mixing_old_and_new(tmp_path):
+    """Item 5: after `--regrade` is killed, a plain restart still regrades the pairs whose old
+    rows were not replaced yet (and only those)."""
+    scores = grade.ScoreFile(tmp_path / "scores.csv")
+    for s in ("a", "b", "c"):
+        scores.put(row(s, score="1"))
+    scores.start_regrade([("a", "five_steps"), ("b", "five_steps")])
+    assert scores.done() == {("c", "five_steps")}
+    scores.put(row("a", score="9"))                    # then: kill -9
+    again = grade.ScoreFile(tmp_path / "scores.csv")
+    assert again.done() == {("a", "five_steps"), ("c", "five_steps")}
+    assert again.rows["b", "five_steps"]["score"] == "1", "the old row stays until replaced"
+    again.put(row("b", score="9"))
+    assert not (tmp_path / "regrade-pending.json").exists()
+
+
+def test_a_lone_surrogate_in_a_submission_cannot_stop_the_grader(tmp_path):
+    """A JSON escape like "\\ud800" (no UTF-8 form) in a grade_id or a source: the notebook is
+    written, the notes and the row too, and later rows are not blocked."""
+    path = write_json(tmp_path / "nb.ipynb", '{"cells": [{"cell_type": "code", "source": "// \\ud800", '
+                      '"metadata": {"nbgrader": {"grade_id": "x\\ud800"}}}]}')
+    merged, notes = submission.merge(release_nb(), submission.read_submission(path))
+    nbformat.write(merged, tmp_path / "out.ipynb")
+    scores = grade.ScoreFile(tmp_path / "scores.csv")
+    scores.put(grade.row_from({"student": "eve", "notebook": "five_steps", "score": 0, "max_score": 9,
+                               "status": "ok", "notes": notes + ["\ud800"]}))
+    scores.put(row("bob"))
+    assert grade.ScoreFile(tmp_path / "scores.csv").done() == {("eve", "five_steps"), ("bob", "five_steps")}
+
+
+def test_rows_of_notebooks_the_course_no_longer_has_are_kept(tmp_path):
+    scores = grade.ScoreFile(tmp_path / "scores.csv")
+    scores.put(row("a", notebook="retired_lab"))
+    assert ("a", "retired_lab") in grade.ScoreFile(tmp_path / "scores.csv").rows

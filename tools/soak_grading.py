@@ -76,6 +76,16 @@ def leftovers(marker):
     return found
 
 
+def sandboxed():
+    """Processes still in a grading slot's cgroup (run the soak alone: slots are machine-wide)."""
+    pids = []
+    for procs in Path("/sys/fs/cgroup").glob("*/labkit-grading/*/cgroup.procs"):
+        pids += procs.read_text().split()
+    for procs in Path("/sys/fs/cgroup").glob("labkit-grading-*/cgroup.procs"):
+        pids += procs.read_text().split()
+    return pids
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--students", type=int, default=10)
@@ -127,7 +137,8 @@ def main():
     wrong = [(k, (r["score"], r["status"]), expected[k][:2]) for r in rows
              for k in [(r["student"], r["notebook"])]
              if k in expected and (float(r["score"]) != expected[k][0] or r["status"] != expected[k][1])]
-    left = leftovers(str(subs))
+    time.sleep(3)
+    left = leftovers(str(args.work)) + sandboxed()
     print(f"\n{len(kills)} kills (at s since start, delay in run, rows before -> after): {kills}")
     print(f"total {seconds:.0f} s for {len(expected)} pairs at -j {args.jobs}; rows graded by the final run: "
           f"{graded_per_run[-1] if graded_per_run else 0}")
