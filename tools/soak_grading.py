@@ -64,26 +64,23 @@ def rows_of(out):
         return list(csv.DictReader(f))
 
 
-def leftovers(marker):
+def leftovers(work):
+    """Processes of this soak still alive: workers (their command line names the soak's
+    folder) and sandbox kernels (kernel.sh's environment names this checkout's
+    build/grading; everything else in a sandbox dies with it). Other checkouts' grading
+    runs, e.g. a CI run beside the soak, are not counted."""
+    state = str(ROOT / "build" / "grading")
     found = []
     for p in Path("/proc").iterdir():
         if p.name.isdigit() and int(p.name) != os.getpid():
             try:
-                if marker in (p / "cmdline").read_bytes().decode(errors="replace"):
-                    found.append(int(p.name))
+                cmdline = (p / "cmdline").read_bytes().decode(errors="replace")
+                environ = (p / "environ").read_bytes().decode(errors="replace")
             except OSError:
-                pass
+                continue
+            if str(work) in cmdline or f"GRADE_TEMPLATE={state}" in environ:
+                found.append(int(p.name))
     return found
-
-
-def sandboxed():
-    """Processes still in a grading slot's cgroup (run the soak alone: slots are machine-wide)."""
-    pids = []
-    for procs in Path("/sys/fs/cgroup").glob("*/labkit-grading/*/cgroup.procs"):
-        pids += procs.read_text().split()
-    for procs in Path("/sys/fs/cgroup").glob("labkit-grading-*/cgroup.procs"):
-        pids += procs.read_text().split()
-    return pids
 
 
 def main():
@@ -138,7 +135,7 @@ def main():
              for k in [(r["student"], r["notebook"])]
              if k in expected and (float(r["score"]) != expected[k][0] or r["status"] != expected[k][1])]
     time.sleep(3)
-    left = leftovers(str(args.work)) + sandboxed()
+    left = leftovers(args.work)
     print(f"\n{len(kills)} kills (at s since start, delay in run, rows before -> after): {kills}")
     print(f"total {seconds:.0f} s for {len(expected)} pairs at -j {args.jobs}; rows graded by the final run: "
           f"{graded_per_run[-1] if graded_per_run else 0}")
