@@ -47,7 +47,34 @@ def cgroup_mode(root=CGROUP_ROOT):
 def cgroup_dirs(name, root=CGROUP_ROOT):
     """The folders of the cgroup `name` (e.g. "slot-3"), in whichever version is used."""
     v1 = [root / ctl / "labkit-grading" / name for ctl in ("memory", "pids", "cpu")]
-    return v1 + [root / f"labkit-grading-{name}"]
+    return v1 + [memory_cgroup(name, "v2", root)]
+
+
+def memory_cgroup(name, mode, root=CGROUP_ROOT):
+    """The folder of the cgroup `name` that has its memory limit and statistics."""
+    return root / "memory" / "labkit-grading" / name if mode == "v1" else root / f"labkit-grading-{name}"
+
+
+def write_atomic(path, data, durable=False):
+    """Writes `data` (str or bytes) to `path` through a temporary file renamed over it, so a
+    reader (or a kill) sees the old file or the new one, never half of it. `durable`: fsync
+    the file and its folder too."""
+    import os
+
+    path = Path(path)
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "wb") as f:
+        f.write(data.encode("utf-8") if isinstance(data, str) else data)
+        if durable:
+            f.flush()
+            os.fsync(f.fileno())
+    tmp.replace(path)
+    if durable:
+        fd = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
 
 
 def unscored(student, notebook, status, notes=(), manual_max=0.0):

@@ -53,7 +53,8 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 from common import (  # noqa: E402
     ASSIGNMENT, CELL_TIMEOUT, CGROUP_ROOT, COURSE, DEP_TIMEOUT, MEMORY_MB, NOTEBOOK_TIMEOUT, NOTEBOOKS, PIDS,
-    REFERENCE, RELEASE, ROOT, SANDBOX_UID, STATE, WORKER_MEMORY_MB, cgroup_dirs, cgroup_mode, unscored,
+    REFERENCE, RELEASE, ROOT, SANDBOX_UID, STATE, WORKER_MEMORY_MB, cgroup_dirs, cgroup_mode, memory_cgroup,
+    unscored, write_atomic,
 )
 import submission  # noqa: E402
 
@@ -203,8 +204,7 @@ def worker_cgroup(slot, memory_mb):
     """A memory-limited cgroup for the worker (nbgrader, outside the sandbox); returns its
     cgroup.procs file. The worker's output caps keep it small; this limit is the backstop."""
     mode = cgroup_mode()
-    d = CGROUP_ROOT / "memory" / "labkit-grading" / f"worker-{slot}" if mode == "v1" else \
-        CGROUP_ROOT / f"labkit-grading-worker-{slot}"
+    d = memory_cgroup(f"worker-{slot}", mode)
     d.mkdir(parents=True, exist_ok=True)
     limit = str(memory_mb * 2**20)
     if mode == "v1":
@@ -218,7 +218,7 @@ def worker_cgroup(slot, memory_mb):
 
 def memory_use(name):
     """(peak MB, number of processes killed for memory) in the cgroup `name` (e.g. slot-3)."""
-    v1, v2 = cgroup_dirs(name)[0], cgroup_dirs(name)[-1]
+    v1, v2 = memory_cgroup(name, "v1"), memory_cgroup(name, "v2")
     peak, kills = None, 0
     for f in (v1 / "memory.max_usage_in_bytes", v2 / "memory.peak"):
         try:
@@ -467,19 +467,11 @@ class ScoreFile:
             self._write()
 
     def _write(self):
-        tmp = self.path.with_name(self.path.name + ".tmp")
-        with open(tmp, "w", newline="", encoding="utf-8") as f:
-            w = csv.DictWriter(f, FIELDS)
-            w.writeheader()
-            w.writerows(self.rows.values())
-            f.flush()
-            os.fsync(f.fileno())
-        tmp.replace(self.path)
-        fd = os.open(self.path.parent, os.O_RDONLY | os.O_DIRECTORY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+        text = io.StringIO(newline="")
+        w = csv.DictWriter(text, FIELDS)
+        w.writeheader()
+        w.writerows(self.rows.values())
+        write_atomic(self.path, text.getvalue(), durable=True)
 
     def done(self):
         """Pairs graded for good: not a grader error, not waiting for an unfinished --regrade."""
@@ -498,12 +490,10 @@ class ScoreFile:
             self._write_pending(self.pending() | set(keys))
 
     def _write_pending(self, keys):
-        if not keys:
+        if keys:
+            write_atomic(self.pending_path, json.dumps(sorted(keys)))
+        else:
             self.pending_path.unlink(missing_ok=True)
-            return
-        tmp = self.pending_path.with_name(self.pending_path.name + ".tmp")
-        tmp.write_text(json.dumps(sorted(keys)))
-        tmp.replace(self.pending_path)
 
     def put(self, row):
         row = {k: submission.utf8(str(v)) for k, v in row.items()}
@@ -536,7 +526,7 @@ def max_points():
 
 
 def row_from(result):
-    notes = "; ".join(CONTROL.sub(" ", submission.utf8(str(n)))[:300] for n in result.get("notes", []))
+    notes = "; ".join(CONTROL.sub(" ", str(n))[:300] for n in result.get("notes", []))
     if len(notes) > NOTES_MAX:
         notes = notes[:NOTES_MAX - 40] + " ... (all notes in results/)"
     return {"student": result["student"], "notebook": result["notebook"], "score": fmt(result["score"]),
@@ -573,14 +563,14 @@ def summary(rows, students, notebooks, out, args):
     odd = [r for r in rows if r["status"] != "ok"]
     if odd:
         log("* " + "; ".join(f"{r['student']}/{r['notebook']}: {r['status']}" for r in odd))
-    log(limits_in_force(args))
-    (out / "limits.txt").write_text(limits_in_force(args) + "\n")
-    tmp = out / "totals.csv.tmp"
-    with open(tmp, "w", newline="") as f:
-        w = csv.DictWriter(f, ["student", "score", "max_score"])
-        w.writeheader()
-        w.writerows(totals)
-    tmp.replace(out / "totals.csv")
+    limits = limits_in_force(args)
+    log(limits)
+    (out / "limits.txt").write_text(limits + "\n")
+    text = io.StringIO(newline="")
+    w = csv.DictWriter(text, ["student", "score", "max_score"])
+    w.writeheader()
+    w.writerows(totals)
+    write_atomic(out / "totals.csv", text.getvalue())
 
 
 def discover(subs, notebooks):
@@ -682,9 +672,7 @@ def main(argv=None):
             result["max_score"] = points.get(notebook, (None, 0))[0]
         rdir = out / "results" / student
         rdir.mkdir(parents=True, exist_ok=True)
-        tmp = rdir / f"{notebook}.json.tmp"
-        tmp.write_text(json.dumps(result, indent=1))
-        tmp.replace(rdir / f"{notebook}.json")
+        write_atomic(rdir / f"{notebook}.json", json.dumps(result, indent=1))
         scores.put(row_from(result))
         with RUNNING_LOCK:
             counter["n"] += 1

@@ -45,6 +45,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from late_output import LateOutput  # noqa: E402 (shared with the notebook runner)
 import course  # noqa: E402 (the limits)
 import judge  # noqa: E402
+from common import write_atomic  # noqa: E402
 
 
 class Preprocessor(NbGraderPreprocessor):
@@ -205,6 +206,7 @@ class SandboxedExecute(LateOutput, Execute):
         except OSError:
             self._evcxr_inode = None
         self._notebook_bytes = 0
+        self._expected_names = json.loads(Path(self.expected).read_text()) if self.expected else {}
         self.cell_seconds = {}
         self.raise_on_iopub_timeout = False
         self.iopub_timeout = max(self.iopub_timeout, 10)
@@ -277,10 +279,10 @@ class SandboxedExecute(LateOutput, Execute):
         """A check that has every expected record, or an error (it did not compile, or hit its
         limit), is done even while an earlier flood's output keeps arriving: nothing later
         can change its verdict."""
-        if not (self.expected and is_check_cell(cell)) or self._timed_out is not None:
-            return bool(self.expected) and is_check_cell(cell)
-        if not hasattr(self, "_expected_names"):
-            self._expected_names = json.loads(Path(self.expected).read_text())
+        if not (self.expected and is_check_cell(cell)):
+            return False
+        if self._timed_out is not None:
+            return True
         wanted = set(self._expected_names.get(cell.metadata["nbgrader"]["grade_id"], {}))
         return wanted <= self._records_seen or any(o.output_type == "error" for o in cell.outputs)
 
@@ -474,9 +476,7 @@ class JudgeChecks(Preprocessor):
                                                  traceback=[f"{kind}: this check scores 0 because"] +
                                                  [f"  - {r}" for r in shown]))
         if self.mode == "reference" and self.reference_out:
-            tmp = Path(self.reference_out + ".tmp")
-            tmp.write_text(json.dumps(collected, indent=1))
-            tmp.replace(self.reference_out)
+            write_atomic(self.reference_out, json.dumps(collected, indent=1))
         return nb, resources
 
 

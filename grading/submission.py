@@ -19,6 +19,8 @@ import uuid
 
 import nbformat
 
+from common import write_atomic
+
 MAX_BYTES = 20_000_000
 
 
@@ -62,9 +64,7 @@ def copy_in(folder, student, name, dest):
     if len(data) > MAX_BYTES:
         raise Unreadable(f"the file is more than {MAX_BYTES} bytes, which is not accepted")
     dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = dest.with_name(dest.name + ".tmp")
-    tmp.write_bytes(data)
-    tmp.replace(dest)
+    write_atomic(dest, data)
 
 
 def read_submission(path):

@@ -27,7 +27,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 from common import (  # noqa: E402
     ASSIGNMENT, CELL_TIMEOUT, COURSE, DEP_TIMEOUT, MEMORY_MB, NOTEBOOK_TIMEOUT, PIDS, REFERENCE, RELEASE, ROOT,
-    SANDBOX_UID, STATE, cgroup_dirs, load_config, unscored, venv_on_path,
+    SANDBOX_UID, STATE, cgroup_dirs, load_config, unscored, venv_on_path, write_atomic,
 )
 import submission  # noqa: E402
 
@@ -243,9 +243,7 @@ def main(argv=None):
 
         result = unscored(args.student, args.notebook, "grader error", [traceback.format_exc()[-3000:]])
         print(f"worker: {type(err).__name__}: {err}", file=sys.stderr)
-    tmp = Path(args.result + ".tmp")
-    tmp.write_text(json.dumps(result, indent=1))
-    tmp.replace(args.result)
+    write_atomic(args.result, json.dumps(result, indent=1))
 
 
 if __name__ == "__main__":

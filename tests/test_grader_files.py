@@ -293,6 +293,7 @@ def executor(tmp_path, **config):
         "grade": True, "solution": False, "grade_id": "five_steps-check-init", "points": 1}})
     ex.nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("let a = 1;"), check])
     ex._notebook_bytes = 0
+    ex._expected_names = json.loads(reference.read_text())
     ex._timed_out = None
     for name in ("_output_bytes", "_output_objects", "_records_kept"):
         setattr(ex, name, 0)
