@@ -35,16 +35,17 @@ class Executed:
 
 
 class Runs:
-    """Executes each notebook the first time a test asks for it, once per session."""
+    """Executes each notebook the first time a test asks for it, once per session (with
+    `rerun`, the way run_notebooks.py --rerun does: every code cell twice, then Run All again)."""
 
-    def __init__(self, out):
-        self.out, self.done = out, {}
+    def __init__(self, out, rerun=False):
+        self.out, self.rerun, self.done = out, rerun, {}
 
     def __getitem__(self, name):
         if name not in self.done:
             path = ROOT / "notebooks" / f"{name}.ipynb"
             assert path.exists(), f"notebooks/{name}.ipynb does not exist"
-            result = run_notebooks.run_one(path, self.out, cell_timeout=900, notebook_timeout=1800)
+            result = run_notebooks.run_one(path, self.out, cell_timeout=900, notebook_timeout=1800, rerun=self.rerun)
             run_notebooks.report(result)
             self.done[name] = Executed(result, nbformat.read(self.out / f"{name}.ipynb", as_version=4))
         return self.done[name]
@@ -60,13 +61,23 @@ def notebook(executed, request):
     return executed[request.param]
 
 
+@pytest.fixture(scope="session")
+def reran():
+    return Runs(ROOT / "build" / "test-rerun", rerun=True)
+
+
+@pytest.fixture
+def rerun_notebook(reran, request):
+    return reran[request.param]
+
+
 _runs = []
 TIMINGS = {}  # other timings to report after the tests: {what: seconds} (test_grading.py)
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _remember_runs(executed):
-    _runs.append(executed)
+def _remember_runs(executed, reran):
+    _runs.extend([executed, reran])
 
 
 def pytest_terminal_summary(terminalreporter):
@@ -74,7 +85,7 @@ def pytest_terminal_summary(terminalreporter):
     for runs in _runs:
         if not runs.done:
             continue
-        terminalreporter.section("notebook timings")
+        terminalreporter.section("notebook timings, every cell run twice and Run All again" if runs.rerun else "notebook timings")
         for run in runs.done.values():
             r = run.result
             secs = sorted(c["seconds"] for c in r["cells"])

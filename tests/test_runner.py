@@ -59,3 +59,22 @@ def test_a_panic_reported_after_the_last_cell_finished_still_fails(tmp_path):
     assert not result["ok"]
     assert result["failed_cell"] == 1
     assert "late: loss 0.5 is too high" in result["failure"]
+
+
+def test_rerun_mode_passes_a_notebook_whose_cells_can_run_again(tmp_path):
+    result = run_notebooks.run_one(FIXTURES / "passing.ipynb", tmp_path, 300, 600, rerun=True)
+    assert result["ok"], result["failure"]
+
+
+def test_rerun_mode_fails_a_cell_that_changes_its_own_input(tmp_path):
+    result = run_notebooks.run_one(FIXTURES / "rerun_rebinds.ipynb", tmp_path, 300, 600, rerun=True)
+    assert not result["ok"]
+    assert result["failed_cell"] == 1
+    assert "run twice in a row" in result["failure"] and "x = 2" in result["failure"] and "x = 3" in result["failure"]
+
+
+def test_rerun_mode_fails_a_cell_that_a_later_cell_changes(tmp_path):
+    result = run_notebooks.run_one(FIXTURES / "rerun_all_changes.ipynb", tmp_path, 300, 600, rerun=True)
+    assert not result["ok"]
+    assert result["failed_cell"] == 0
+    assert "second Run All" in result["failure"] and 'Some("yes")' in result["failure"]

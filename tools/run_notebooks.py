@@ -1,6 +1,6 @@
 """Executes notebooks headless with the Rust kernel and renders them to HTML.
 
-    python tools/run_notebooks.py [NOTEBOOK ...] [--out build] [--cell-timeout S] [--notebook-timeout S]
+    python tools/run_notebooks.py [NOTEBOOK ...] [--out build] [--cell-timeout S] [--notebook-timeout S] [--rerun]
 
 Without NOTEBOOK: the course's notebooks (tools/course.py), in teaching order.
 
@@ -10,7 +10,12 @@ A cell fails when it has an error output (compile error, kernel death) or writes
 stderr (evcxr reports a panic, or an error returned with `?`, only there).
 Exit status 1 if any notebook failed or timed out; the failing cell and its message are
 printed. Timings go to <out>/timings.json.
+
+--rerun executes each notebook the way a student re-runs cells, in one kernel: every code
+cell twice in a row, then Run All once more. It fails if a re-run cell fails or shows other
+output than its first run (see `rerun_differences`).
 """
+import copy
 import argparse
 import json
 import re
@@ -67,9 +72,67 @@ class RustNotebookClient(LateOutput, NotebookClient):
         return 1.0 if last else 0.1
 
 
-def run_one(path, out_dir, cell_timeout, notebook_timeout):
-    """Executes one notebook; returns a result dict (never raises for notebook errors)."""
+def rerun_notebook(nb):
+    """The notebook as a student re-running cells executes it: each code cell twice in a row,
+    then all cells once more (Run All again, same kernel). Each code cell's metadata gets
+    `rerun: [index of the cell in nb, run]`, run 1 being the first, 2 the immediate re-run,
+    3 the second Run All."""
+    def tagged(cell, index, run):
+        cell = copy.deepcopy(cell)
+        if cell.cell_type == "code":
+            cell.metadata["rerun"] = [index, run]
+        if run > 1 and "id" in cell:
+            cell.id = f"{cell.id[:60]}-r{run}"  # cell ids must stay unique
+        return cell
+
+    first, again = [], []
+    for index, cell in enumerate(nb.cells):
+        first.append(tagged(cell, index, 1))
+        if cell.cell_type == "code":
+            first.append(tagged(cell, index, 2))
+        again.append(tagged(cell, index, 3))
+    rerun = copy.deepcopy(nb)
+    rerun.cells = first + again
+    return rerun
+
+
+RUNS = {1: "run once", 2: "run twice in a row", 3: "run again by a second Run All"}
+
+
+def shown(cell):
+    """What a code cell showed, comparable between runs: stream text per stream (evcxr may
+    split it into several messages) and rich outputs by mime type."""
+    streams, rich = {}, []
+    for out in cell.get("outputs", []):
+        if out.get("output_type") == "stream":
+            streams[out["name"]] = streams.get(out["name"], "") + out["text"]
+        elif "data" in out:
+            rich.append(dict(out["data"]))
+        else:
+            rich.append({"error": strip_ansi("\n".join(out.get("traceback", [])))})
+    return streams, rich
+
+
+def rerun_differences(nb):
+    """[(index, run, first output, re-run output)] of the re-runs in a `rerun_notebook` that
+    showed other output than the first run of the same cell (`index` in the original)."""
+    first, differ = {}, []
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            index, run = cell.metadata["rerun"]
+            if run == 1:
+                first[index] = shown(cell)
+            elif shown(cell) != first[index]:
+                differ.append((index, run, first[index], shown(cell)))
+    return differ
+
+
+def run_one(path, out_dir, cell_timeout, notebook_timeout, rerun=False):
+    """Executes one notebook; returns a result dict (never raises for notebook errors).
+    With `rerun`, executes `rerun_notebook` of it and also fails on `rerun_differences`."""
     nb = nbformat.read(path, as_version=4)
+    if rerun:
+        nb = rerun_notebook(nb)
     deadline = time.monotonic() + notebook_timeout
     client = RustNotebookClient(
         nb,
@@ -99,7 +162,14 @@ def run_one(path, out_dir, cell_timeout, notebook_timeout):
             message = cell_failure(cell)
             if message:
                 failed_cell, failure = index, message
+                if rerun:
+                    failed_cell, run = cell.metadata["rerun"]
+                    failure = f"{RUNS[run]}: {message}"
                 break
+    if rerun and failure is None:
+        for index, run, was, now in rerun_differences(nb)[:1]:
+            failed_cell, failure = index, (f"cell {index} shows other output when {RUNS[run]}:\n"
+                                           f"first run: {str(was)[:1500]}\nre-run: {str(now)[:1500]}")
     if failed_cell is None and failure and "timed out" in failure:
         # the cell that was running is the first code cell without a finished execution
         for index, cell in enumerate(nb.cells):
@@ -147,12 +217,13 @@ def main(argv=None):
     parser.add_argument("--out", type=Path, default=ROOT / "build")
     parser.add_argument("--cell-timeout", type=int, default=900, help="seconds per cell (first cells compile dependencies)")
     parser.add_argument("--notebook-timeout", type=int, default=1800, help="seconds per notebook")
+    parser.add_argument("--rerun", action="store_true", help="run every code cell twice in a row, then Run All again")
     args = parser.parse_args(argv)
     notebooks = args.notebooks or [ROOT / "notebooks" / f"{name}.ipynb" for name in NOTEBOOKS]
     results = []
     for path in notebooks:
         print(f"running {path.name} ...", flush=True)
-        result = run_one(path.resolve(), args.out, args.cell_timeout, args.notebook_timeout)
+        result = run_one(path.resolve(), args.out, args.cell_timeout, args.notebook_timeout, rerun=args.rerun)
         report(result)
         results.append(result)
     all_cells = [c["seconds"] for r in results for c in r["cells"]]
