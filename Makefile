@@ -1,5 +1,5 @@
 # Rust linear-regression labs — the two commands:
-#   make run    execute every notebook headless, write executed notebooks + HTML to build/
+#   make run    execute every notebook headless: executed notebooks in build/, the course site in build/site/
 #   make test   cargo tests of the crate + notebook tests (what CI runs)
 # Both install what they need first, into this folder only (.tools/, .venv/, .evcxr/).
 SHELL := /bin/bash
@@ -10,13 +10,14 @@ EVCXR_VERSION := 0.22.0
 EVCXR_STAMP := $(TOOLS)/.evcxr_jupyter-$(EVCXR_VERSION)
 VENV_STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-lock.txt | cksum | cut -d' ' -f1)
 KERNEL := $(VENV)/share/jupyter/kernels/rust/kernel.json
+SITE_STAMP := $(TOOLS)/site/.installed-$(shell cat tools/site/package-lock.json | cksum | cut -d' ' -f1)
 PYTHON ?= python3
 export JUPYTER_PLATFORM_DIRS := 1
 
 .PHONY: setup run lab test bench clean help
 
 help:
-	@echo "make run    execute all notebooks into build/ (HTML + executed .ipynb)"
+	@echo "make run    execute all notebooks: build/*.ipynb and the course site build/site/index.html"
 	@echo "make test   all tests (cargo + notebooks); what CI runs"
 	@echo "make lab    open JupyterLab on notebooks/ with the Rust kernel"
 	@echo "make setup  install evcxr_jupyter, the Python venv and the kernel (done by the others)"
@@ -24,7 +25,8 @@ help:
 	@echo "make release                 student versions (nbgrader) into build/release/"
 	@echo "make grade SUBMISSIONS=<dir> grade <dir>/<student>/<notebook>.ipynb into build/grades/ (root: sandbox)"
 
-setup: $(EVCXR_STAMP) $(VENV_STAMP) $(KERNEL)
+setup: $(EVCXR_STAMP) $(VENV_STAMP) $(KERNEL) $(SITE_STAMP)
+	$(VENV)/bin/python tools/warm_kernel.py
 
 # evcxr_jupyter >= 0.21 (older ones can lose cell output under nbconvert); ~9 min to build once.
 $(EVCXR_STAMP):
@@ -40,11 +42,21 @@ $(VENV_STAMP): requirements.txt requirements-lock.txt
 $(KERNEL): tools/install_kernel.py $(VENV_STAMP)
 	$(VENV)/bin/python tools/install_kernel.py
 
+# MathJax for the course site (build/site/mathjax), pinned by tools/site/package-lock.json;
+# npm's cache stays in .tools too.
+$(SITE_STAMP): tools/site/package.json tools/site/package-lock.json
+	mkdir -p $(TOOLS)/site
+	cp tools/site/package.json tools/site/package-lock.json $(TOOLS)/site/
+	npm ci --prefix $(TOOLS)/site --cache $(TOOLS)/npm-cache --no-audit --no-fund
+	rm -f $(TOOLS)/site/.installed-*
+	touch $@
+
 run: setup
 	$(VENV)/bin/python tools/run_notebooks.py --out build
 
+# JupyterLab refuses to run as root unless told (containers, CI, shared lab servers run as root)
 lab: setup
-	$(VENV)/bin/jupyter lab notebooks/
+	$(VENV)/bin/jupyter lab notebooks/ $(if $(filter 0,$(shell id -u)),--allow-root)
 
 test: setup
 	cargo test --workspace --all-features
@@ -54,6 +66,7 @@ bench: setup
 	cargo bench -p labkit --bench gd_step
 	$(VENV)/bin/python tools/bench_notebooks.py
 	$(VENV)/bin/python tools/bench_grading.py
+	$(VENV)/bin/python tools/bench_first_cell.py
 
 # Student versions of the notebooks (solutions stripped, hidden tests removed) with a copy of
 # the crate: build/release/{notebooks,crate}; nbgrader's course and gradebook: build/course.

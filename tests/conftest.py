@@ -45,7 +45,9 @@ class Runs:
         if name not in self.done:
             path = ROOT / "notebooks" / f"{name}.ipynb"
             assert path.exists(), f"notebooks/{name}.ipynb does not exist"
-            result = run_notebooks.run_one(path, self.out, cell_timeout=900, notebook_timeout=1800, rerun=self.rerun)
+            # as readers see them (the site's pages), without the grader's markers and hidden tests
+            result = run_notebooks.run_one(path, self.out, cell_timeout=900, notebook_timeout=1800, rerun=self.rerun,
+                                           for_readers=True, html_dir=self.out / "site")
             run_notebooks.report(result)
             self.done[name] = Executed(result, nbformat.read(self.out / f"{name}.ipynb", as_version=4))
         return self.done[name]
@@ -73,6 +75,7 @@ def rerun_notebook(reran, request):
 
 _runs = []
 TIMINGS = {}  # other timings to report after the tests: {what: seconds} (test_grading.py)
+LOUD = []  # things the summary must shout about (a test that could not run, test_browser.py)
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -93,6 +96,9 @@ def pytest_terminal_summary(terminalreporter):
             terminalreporter.write_line(
                 f"{r['notebook']:<22} {r['wall_seconds']:7.1f} s  median cell {run_notebooks.median(secs):.2f} s  "
                 + "  ".join(f"[cell {c['index']}: {c['seconds']:.1f} s]" for c in slow))
+    for message in LOUD:
+        terminalreporter.section("NOT TESTED", red=True, bold=True)
+        terminalreporter.write_line(message, red=True, bold=True)
     if TIMINGS:
         terminalreporter.section("grading timings")
         for what, seconds in TIMINGS.items():

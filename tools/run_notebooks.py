@@ -4,8 +4,10 @@
 
 Without NOTEBOOK: the course's notebooks (tools/course.py), in teaching order.
 
-For each notebook: runs it with nbclient (every cell, in order), writes the executed
-notebook and an HTML rendering to --out, and prints its wall time and slowest cells.
+For each notebook: runs it with nbclient (every cell, in order) as readers see it (without
+the grader's solution markers and hidden tests, see course_site.py), writes the executed notebook to
+--out and the course site to <out>/site (index.html, one page per lab, MathJax), and prints
+its wall time and slowest cells.
 A cell fails when it has an error output (compile error, kernel death) or writes to
 stderr (evcxr reports a panic, or an error returned with `?`, only there).
 Exit status 1 if any notebook failed or timed out; the failing cell and its message are
@@ -26,9 +28,9 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
-from nbconvert import HTMLExporter
 
 from course import NOTEBOOKS
+import course_site
 from late_output import LateOutput
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -127,10 +129,14 @@ def rerun_differences(nb):
     return differ
 
 
-def run_one(path, out_dir, cell_timeout, notebook_timeout, rerun=False):
+def run_one(path, out_dir, cell_timeout, notebook_timeout, rerun=False, for_readers=False, html_dir=None):
     """Executes one notebook; returns a result dict (never raises for notebook errors).
-    With `rerun`, executes `rerun_notebook` of it and also fails on `rerun_differences`."""
+    With `rerun`, executes `rerun_notebook` of it and also fails on `rerun_differences`;
+    with `for_readers`, executes it without the grader's markers (course_site.for_readers).
+    Writes the executed notebook to `out_dir`, its page to `html_dir` (default `out_dir`)."""
     nb = nbformat.read(path, as_version=4)
+    if for_readers:
+        nb = course_site.for_readers(nb)
     if rerun:
         nb = rerun_notebook(nb)
     deadline = time.monotonic() + notebook_timeout
@@ -179,8 +185,9 @@ def run_one(path, out_dir, cell_timeout, notebook_timeout, rerun=False):
 
     out_dir.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, out_dir / path.name)
-    html, _ = HTMLExporter(template_name="lab").from_notebook_node(nb)
-    (out_dir / path.with_suffix(".html").name).write_text(html)
+    html_dir = html_dir or out_dir
+    html_dir.mkdir(parents=True, exist_ok=True)
+    (html_dir / path.with_suffix(".html").name).write_text(course_site.page(nb))
 
     cells = [
         {"index": i, "seconds": s, "first_line": c.source.splitlines()[0] if c.source else ""}
@@ -223,7 +230,8 @@ def main(argv=None):
     results = []
     for path in notebooks:
         print(f"running {path.name} ...", flush=True)
-        result = run_one(path.resolve(), args.out, args.cell_timeout, args.notebook_timeout, rerun=args.rerun)
+        result = run_one(path.resolve(), args.out, args.cell_timeout, args.notebook_timeout, rerun=args.rerun,
+                         for_readers=True, html_dir=args.out / "site")
         report(result)
         results.append(result)
     all_cells = [c["seconds"] for r in results for c in r["cells"]]
@@ -231,6 +239,9 @@ def main(argv=None):
     print(f"all {len(results)} notebooks: {total:.1f} s, median cell {median(all_cells):.2f} s; output in {args.out}")
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "timings.json").write_text(json.dumps(results, indent=2))
+    executed = {Path(r["notebook"]).stem: nbformat.read(args.out / r["notebook"], as_version=4) for r in results}
+    course_site.write(results, executed, args.out / "site")
+    print(f"course site: {args.out / 'site' / 'index.html'}")
     return 0 if all(r["ok"] for r in results) else 1
 
 
