@@ -78,3 +78,20 @@ def test_rerun_mode_fails_a_cell_that_a_later_cell_changes(tmp_path):
     assert not result["ok"]
     assert result["failed_cell"] == 0
     assert "second Run All" in result["failure"] and 'Some("yes")' in result["failure"]
+
+
+def test_pages_for_readers_leave_out_the_graders_markers_and_hidden_tests():
+    import nbformat
+
+    import course_site
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("fn f() -> i32 {\n    // BEGIN SOLUTION\n    1\n    // END SOLUTION\n}"),
+                nbformat.v4.new_code_cell("// BEGIN HIDDEN TESTS\nlabkit::report(\"f\", f());\n// END HIDDEN TESTS\n"
+                                          "assert_eq!(f(), 1);\nprintln!(\"check f: 1 ok\");"),
+                nbformat.v4.new_markdown_cell("// BEGIN SOLUTION stays in prose")]
+    clean = course_site.for_readers(nb)
+    assert clean.cells[0].source == "fn f() -> i32 {\n    1\n}"
+    assert clean.cells[1].source == "assert_eq!(f(), 1);\nprintln!(\"check f: 1 ok\");"
+    assert clean.cells[2].source == nb.cells[2].source
+    assert "BEGIN SOLUTION" in nb.cells[0].source, "the notebook itself is left as it was"

@@ -66,7 +66,8 @@ def main():
     if not (TEMPLATE / ".warm").exists():
         raise SystemExit("no warm template: run `make setup` first")
     times = {}
-    with tempfile.TemporaryDirectory(dir=ROOT / "build") as tmp:
+    # inside .evcxr: the workspace excludes it (a build slot is a cargo project of its own)
+    with tempfile.TemporaryDirectory(dir=ROOT / ".evcxr", prefix="bench-") as tmp:
         for round_ in range(args.rounds):
             for name in args.notebooks:
                 nb = nbformat.read(ROOT / "notebooks" / f"{name}.ipynb", as_version=4)
