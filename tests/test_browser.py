@@ -106,6 +106,28 @@ def test_site_pages_typeset_every_formula_offline(browser, site, name):
     assert requested == [], f"{name} asked the network for {requested}"
 
 
+def move_slider_to_the_end(page):
+    """(caption, value) of lab04's first slope slider before and after moving it to the end."""
+    explorer = page.locator(".labkit-explorer").first
+    explorer.scroll_into_view_if_needed()
+    shown = lambda: (explorer.locator(":scope > .labkit-frame:visible").inner_text(),
+                     explorer.locator("output").inner_text())
+    before = shown()
+    slider = explorer.locator("input[type=range]")
+    slider.fill(slider.get_attribute("max"))  # sets the value and fires input, as dragging does
+    return before, shown()
+
+
+def test_site_slider_moves_its_caption_offline(browser, site):
+    requested = []
+    page = offline_page(browser, requested)
+    page.goto((site / "lab04.html").as_uri())
+    (caption, value), (caption_after, value_after) = move_slider_to_the_end(page)
+    page.screenshot(path=str(SHOTS / "site-lab04-slider.png"))
+    assert caption_after != caption and value_after != value, (caption, caption_after)
+    assert requested == []
+
+
 # ---------------------------------------------------------------- JupyterLab
 def free_port():
     with socket.socket() as s:
@@ -173,13 +195,6 @@ def test_lab04_runs_in_jupyterlab_and_its_slider_moves(browser, jupyterlab, exec
     assert svgs == len(executed["lab04"].outputs("image/svg+xml")) > 0
     assert page.locator(".jp-OutputArea-output img, .jp-OutputArea-output svg").count() >= svgs
 
-    slider = page.locator(".labkit-explorer input[type=range]").first
-    slider.scroll_into_view_if_needed()
-    explorer = page.locator(".labkit-explorer").first
-    visible_caption = lambda: explorer.locator(":scope > .labkit-frame:visible").inner_text()
-    before, value_before = visible_caption(), explorer.locator("output").inner_text()
-    last = slider.get_attribute("max")
-    slider.fill(last)  # sets the value and fires input, as dragging does
+    (caption, value), (caption_after, value_after) = move_slider_to_the_end(page)
     page.screenshot(path=str(SHOTS / "jupyterlab-lab04-slider.png"))
-    after, value_after = visible_caption(), explorer.locator("output").inner_text()
-    assert after != before and value_after != value_before, (before, after)
+    assert caption_after != caption and value_after != value, (caption, caption_after)

@@ -16,7 +16,7 @@ LABS = {
         original='"lab04", single linear regression, a course lab (PyTorch)'),
     "learning_rates": dict(
         title="Linear regression and the learning rate",
-        teaches="the gradient derived and vectorised, a Linear layer trained with SGD, 100 vs 1000 epochs, a learning-rate sweep",
+        teaches="MAE vs MSE, the gradient derived and vectorised, your own descent loop, then Linear + SGD, 100 vs 1000 epochs, a learning-rate sweep",
         original='"Basics of Supervised Learning - Linear Regression", a blog article (PyTorch)'),
     "deep_teaching": dict(
         title="Simple linear regression, by hand and with building blocks",

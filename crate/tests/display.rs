@@ -47,12 +47,15 @@ fn explorer_has_one_frame_per_value_and_only_the_first_visible() {
 }
 
 #[test]
-fn explorers_get_unique_ids() {
+fn explorer_ids_come_from_the_content() {
+    // Re-running a cell must show the same output; different explorers must not share ids.
     let id = |html: &str| html.split("id=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
     let e = explorer(2);
-    let (a, b) = (e.to_html(), explorer(2).to_html());
-    assert_ne!(id(&a), id(&b));
-    assert_ne!(id(&a), id(&e.to_html()));
+    assert_eq!(e.to_html(), explorer(2).to_html(), "same explorer, same HTML");
+    assert_ne!(id(&e.to_html()), id(&explorer(3).to_html()), "other frames, other id");
+    let frame = |w: f64| (Figure::new().line([0.0, 1.0], [w, w], ""), String::new());
+    let (a, b) = (Explorer::new("a", &[1.0]).frames(frame), Explorer::new("b", &[1.0]).frames(frame));
+    assert_ne!(id(&a.to_html()), id(&b.to_html()), "other parameter name, other id");
 }
 
 #[test]

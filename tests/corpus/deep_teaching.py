@@ -3,9 +3,10 @@ smallest-cost 1, linear 1, train-model-new 1, adam 1 = 9 points (the four writte
 are graded by hand and are not part of these scores).
 `gradients` calls `hypothesis`, `train_model` calls `gradients`; `smallest-cost` trains with
 the student's `train_model`, `hypothesis` and `mse`, so a wrong `mse` or a wrong gradient step
-fails it too. `train-model` and `train-model-new` record the cost with labkit's half MSE, so
-only the gradient steps count there; `train-model-new` and `adam` start from models built
-directly, so `LinearRegression::new` counts only in `linear`."""
+fails it too. `train-model` reports only parameters and gradients (the cost it records comes
+from the student's `mse` but is not reported), and `train-model-new` records the cost with
+labkit's half MSE, so only the gradient steps count there; `train-model-new` and `adam` start
+from models built directly, so `LinearRegression::new` counts only in `linear`."""
 from corpus.five_steps import FORGER
 
 SILENCE = """
@@ -60,16 +61,15 @@ let m = x.nrows() as f64;
 let m = x.len() as f64;
 let (mut g0, mut g1) = (0.0, 0.0);
 for (xi, yi) in x.iter().zip(y.iter()) {
-    let r = *theta_0 + *theta_1 * xi - yi;
+    let r = line.theta_0 + line.theta_1 * xi - yi;
     g0 += r;
     g1 += r * xi;
 }
 (g0 / m, g1 / m)
 """,
     "train_model#2": """
-let (new_0, new_1) = (*theta_0 - learning_rate * grad_0, *theta_1 - learning_rate * grad_1);
-*theta_0 = new_0;
-*theta_1 = new_1;
+let step = settings.learning_rate;
+line = Line { theta_0: line.theta_0 - step * grad_0, theta_1: line.theta_1 - step * grad_1 };
 """,
     "new": "let linear = Linear::torch_init(1, 1, generator);\nSelf { linear }",
     "forward": "Ok(x.dot(&self.linear.weights) + &self.linear.bias)",
@@ -100,7 +100,7 @@ NDARRAY_MEAN = {
 let r = hypothesis(x, theta_0, theta_1) - y;
 (r.mean().unwrap(), (&r * x).mean().unwrap())
 """,
-    "train_model#2": "*theta_1 = *theta_1 - grad_1 * learning_rate;\n*theta_0 = *theta_0 - grad_0 * learning_rate;",
+    "train_model#2": "line.theta_1 = line.theta_1 - grad_1 * settings.learning_rate;\nline.theta_0 = line.theta_0 - grad_0 * settings.learning_rate;",
     "train_model_new#1": """
 let n = x.len() as f64;
 model.linear.backward(x, &(model.forward(x)? - y).mapv(|r| r / n))?
@@ -153,7 +153,7 @@ SUBMISSIONS = {
     "mistake-gradients-sum-not-mean": dict(score=6, failing={"gradients", "train-model", "smallest-cost"}, bodies={
         "gradients": "let r = hypothesis(x, theta_0, theta_1) - y;\n(r.sum(), (&r * x).sum())"}),
     "mistake-update-sign": dict(score=7, failing={"train-model", "smallest-cost"}, bodies={
-        "train_model#2": "*theta_0 += learning_rate * grad_0;\n*theta_1 += learning_rate * grad_1;"}),
+        "train_model#2": "line.theta_0 += settings.learning_rate * grad_0;\nline.theta_1 += settings.learning_rate * grad_1;"}),
     "mistake-bias-not-updated": dict(score=8, failing={"train-model-new"}, bodies={
         "train_model_new#2": "model.linear.weights.scaled_add(-learning_rate, &grads.weights);"}),
     "mistake-adam-optimizer-in-loop": dict(score=8, failing={"adam"}, bodies={
@@ -167,10 +167,10 @@ SUBMISSIONS = {
         "mse": "105.58591866934584",
         "gradients": "(-14.065844204425812, -5.627359192601237)",
         "train_model#1": "(0.0, 0.0)",
-        "train_model#2": "*theta_0 = 14.402158246876658;\n*theta_1 = 5.81284491233072;",
+        "train_model#2": "line.theta_0 = 14.402158246876658;\nline.theta_1 = 5.812844912330721;",
         "train_model_new#1": "model.linear.backward(x, &Array2::zeros((x.nrows(), 1)))?",
         "train_model_new#2": "model.linear.weights = array![[5.81284491233072]];\nmodel.linear.bias = array![14.402158246876658];",
-        "train_adam": "Ok((vec![0.861; epochs], vec![model.linear.clone(); epochs]))",
+        "train_adam": "Ok((vec![if epochs == 100 { 34.35703140530933 } else { 0.806585588064675 }; epochs], vec![model.linear.clone(); epochs]))",
     }, insert={"deep_teaching-check-hypothesis": SILENCE}),
     "attack-forged-records": dict(untouched=True, score=0, failing=ALL,
                                   bodies={"train_adam": "std::process::exit(0)"},

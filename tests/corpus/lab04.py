@@ -1,5 +1,5 @@
-"""lab04: checks losses 2, gradient 2, descent-step 1, descent-loop 1 = 6 points (the five
-written answers are graded by hand and not counted here).
+"""lab04: checks losses 2, gradient 2, descent-step 1, descent-loop 1 = 6 points (the six
+written answers, the outlier question among them, are graded by hand and not counted here).
 `losses` tests residuals, mse and mae; `gradient` tests mse_at (which calls residuals and
 mse), numerical_slope_gradient and analytic_slope_gradient; `descent-step` tests
 descent_step alone; `descent-loop` tests descend, whose slopes come from the analytic

@@ -2,10 +2,13 @@
 
 use super::{emit, escape};
 use crate::plot::{num, Figure};
-use std::sync::atomic::{AtomicU64, Ordering};
 
-/// Counter that, with the clock, gives every explorer its own element ids.
-static NEXT_ID: AtomicU64 = AtomicU64::new(0);
+/// FNV-1a (64-bit) of some byte strings: a small, fixed hash for element ids.
+fn fnv1a<'a>(parts: impl IntoIterator<Item = &'a [u8]>) -> u64 {
+    parts.into_iter().flatten().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
 
 /// A slider that flips between figures precomputed for each parameter value, in the
 /// spirit of `ipywidgets.interact` but with no kernel behind it (evcxr has no widgets):
@@ -66,13 +69,16 @@ impl Explorer {
         self
     }
 
-    /// Slider, value read-out and all frames as one HTML fragment with unique element ids.
+    /// Slider, value read-out and all frames as one HTML fragment. Its element ids are a hash
+    /// of the content, so showing the same explorer again (re-running its cell) gives the same
+    /// HTML, and different explorers get different ids. (The slider's script finds its frames
+    /// from the slider itself, not by id, so even two copies of one explorer work.)
     ///
     /// # Example
     /// ```
     /// use labkit::{Explorer, Figure};
     /// let e = Explorer::new("w", &[1.0]).frames(|w| (Figure::new(), format!("w is {w}")));
-    /// assert_ne!(e.to_html(), e.to_html()); // fresh ids every time
+    /// assert_eq!(e.to_html(), e.to_html()); // re-running gives the same output
     /// ```
     pub fn to_html(&self) -> String {
         if self.frames.is_empty() {
@@ -81,10 +87,9 @@ impl Explorer {
                 escape(&self.param)
             );
         }
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_nanos() as u64);
-        let id = format!("labkit-explorer-{:x}-{}", nanos, NEXT_ID.fetch_add(1, Ordering::Relaxed));
+        let text = self.to_string(); // parameter, values and captions
+        let svgs = self.frames.iter().map(|(svg, _)| svg.as_bytes());
+        let id = format!("labkit-explorer-{:016x}", fnv1a(std::iter::once(text.as_bytes()).chain(svgs)));
         let label = |k: usize| escape(&format!("{} = {}", self.param, num(self.values[k])));
         // Show frame k and its label; found from the slider itself, so copies of the output do not clash.
         let js = "var e=this.closest('.labkit-explorer'),k=+this.value,f=e.querySelectorAll(':scope>.labkit-frame');\
