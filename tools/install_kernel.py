@@ -2,6 +2,8 @@
 
 Jupyter looks for kernels in <sys.prefix>/share/jupyter/kernels, so a kernelspec written
 there is seen by this venv's JupyterLab and nbclient and by nothing else on the machine.
+It also sets this JupyterLab's defaults (<sys.prefix>/share/jupyter/lab/settings): no
+"Jupyter news" question and no update check, which would reach for the network.
 """
 import json
 import sys
@@ -18,3 +20,8 @@ spec = {
 }
 (spec_dir / "kernel.json").write_text(json.dumps(spec, indent=2) + "\n")
 print(f"Rust kernel registered in {spec_dir}")
+
+settings = Path(sys.prefix) / "share" / "jupyter" / "lab" / "settings"
+settings.mkdir(parents=True, exist_ok=True)
+overrides = {"@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False}}
+(settings / "overrides.json").write_text(json.dumps(overrides, indent=2) + "\n")
