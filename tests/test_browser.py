@@ -19,6 +19,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+import nbformat
 import pytest
 
 from conftest import LOUD, NOTEBOOKS, ROOT
@@ -51,7 +52,7 @@ def browser():
 def site(executed):
     runs = [executed[name] for name in NOTEBOOKS]
     folder = executed.out / "site"
-    course_site.write([r.result for r in runs], {name: r.nb for name, r in zip(NOTEBOOKS, runs)}, folder)
+    course_site.write([r.result for r in runs], folder)
     return folder
 
 
@@ -70,7 +71,7 @@ def offline_page(browser, requested):
     return context.new_page()
 
 
-def test_site_index_lists_every_lab_with_its_checks(browser, site, executed):
+def test_site_index_lists_every_lab_with_its_checks(browser, site):
     requested = []
     page = offline_page(browser, requested)
     page.goto((site / "index.html").as_uri())
@@ -78,8 +79,10 @@ def test_site_index_lists_every_lab_with_its_checks(browser, site, executed):
     rows = page.locator("table tr").all_inner_texts()[1:]
     assert len(rows) == len(NOTEBOOKS)
     for name, row in zip(NOTEBOOKS, rows):
-        passed, graded = course_site.checks(executed[name].nb)
-        assert graded > 0 and f"{passed} of {graded} passed" in row, (name, row)
+        # the solution notebook passes all its check cells (code cells nbgrader grades), counted here
+        nb = nbformat.read(ROOT / "notebooks" / f"{name}.ipynb", as_version=4)
+        graded = sum(c.cell_type == "code" and bool(c.metadata.get("nbgrader", {}).get("grade")) for c in nb.cells)
+        assert graded > 0 and f"{graded} of {graded} passed" in row, (name, row)
         assert course_site.LABS[name]["title"] in row
     for name in NOTEBOOKS:
         assert page.locator(f'a[href="{name}.html"]').count() == 1

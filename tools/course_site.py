@@ -47,16 +47,6 @@ def page(nb):
     return body
 
 
-def checks(nb):
-    """(check cells that passed, check cells) of an executed notebook: the cells the grader
-    scores (nbgrader `grade`); one passed if it ran and wrote no error."""
-    from run_notebooks import cell_failure
-
-    graded = [c for c in nb.cells if c.cell_type == "code" and c.metadata.get("nbgrader", {}).get("grade")]
-    passed = [c for c in graded if c.get("execution_count") and cell_failure(c) is None]
-    return len(passed), len(graded)
-
-
 def copy_mathjax(site):
     if not MATHJAX.exists():
         raise SystemExit(f"{MATHJAX} is missing: run `make setup` (it installs MathJax with npm into .tools/site)")
@@ -64,13 +54,13 @@ def copy_mathjax(site):
     shutil.copyfile(MATHJAX, site / MATHJAX_URL)
 
 
-def index(results, checks):
-    """index.html: `results` are run_notebooks results, `checks` {notebook: `checks(nb)`}."""
+def index(results):
+    """index.html, from run_notebooks' results (run time, graded checks passed)."""
     rows = []
     for r in results:
         name = Path(r["notebook"]).stem
         lab = LABS.get(name, {"title": name, "teaches": "", "original": ""})  # not one of the course's
-        passed, graded = checks[name]
+        passed, graded = r["checks"]
         status = f"{passed} of {graded} passed" + ("" if r["ok"] else f"; <strong>failed</strong> at cell {r['failed_cell']}")
         rows.append(f"""
   <tr><td><a href="{name}.html">{html.escape(lab['title'])}</a></td>
@@ -97,9 +87,8 @@ solutions. Work through them in this order.</p>
 """
 
 
-def write(results, executed, site):
-    """Completes the site whose pages run_notebooks.py wrote: MathJax and the index.
-    `executed` is {notebook name: executed notebook}."""
+def write(results, site):
+    """Completes the site whose pages run_notebooks.py wrote: MathJax and the index."""
     site.mkdir(parents=True, exist_ok=True)
     copy_mathjax(site)
-    (site / "index.html").write_text(index(results, {name: checks(nb) for name, nb in executed.items()}))
+    (site / "index.html").write_text(index(results))

@@ -17,8 +17,8 @@ printed. Timings go to <out>/timings.json.
 cell twice in a row, then Run All once more. It fails if a re-run cell fails or shows other
 output than its first run (see `rerun_differences`).
 """
-import copy
 import argparse
+import copy
 import json
 import re
 import sys
@@ -129,6 +129,13 @@ def rerun_differences(nb):
     return differ
 
 
+def graded_checks(nb):
+    """(check cells that passed, check cells) of an executed notebook: the cells the grader
+    scores (nbgrader `grade`); one passed if it ran and wrote no error."""
+    graded = [c for c in nb.cells if c.cell_type == "code" and c.metadata.get("nbgrader", {}).get("grade")]
+    return sum(bool(c.get("execution_count")) and cell_failure(c) is None for c in graded), len(graded)
+
+
 def run_one(path, out_dir, cell_timeout, notebook_timeout, rerun=False, for_readers=False, html_dir=None):
     """Executes one notebook; returns a result dict (never raises for notebook errors).
     With `rerun`, executes `rerun_notebook` of it and also fails on `rerun_differences`;
@@ -195,7 +202,7 @@ def run_one(path, out_dir, cell_timeout, notebook_timeout, rerun=False, for_read
         if c.cell_type == "code" and (s := cell_seconds(c)) is not None
     ]
     return {"notebook": path.name, "wall_seconds": round(wall, 2), "ok": failure is None,
-            "failed_cell": failed_cell, "failure": failure, "cells": cells}
+            "failed_cell": failed_cell, "failure": failure, "cells": cells, "checks": graded_checks(nb)}
 
 
 def median(values):
@@ -239,8 +246,7 @@ def main(argv=None):
     print(f"all {len(results)} notebooks: {total:.1f} s, median cell {median(all_cells):.2f} s; output in {args.out}")
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "timings.json").write_text(json.dumps(results, indent=2))
-    executed = {Path(r["notebook"]).stem: nbformat.read(args.out / r["notebook"], as_version=4) for r in results}
-    course_site.write(results, executed, args.out / "site")
+    course_site.write(results, args.out / "site")
     print(f"course site: {args.out / 'site' / 'index.html'}")
     return 0 if all(r["ok"] for r in results) else 1
 

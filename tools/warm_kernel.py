@@ -19,7 +19,6 @@ import time
 from pathlib import Path
 
 import nbformat
-from nbclient import NotebookClient
 
 from course import NOTEBOOKS
 
@@ -60,13 +59,13 @@ def key(cells):
 
 def run_cells(build_dir, cells):
     """Runs `cells` in a new kernel that uses `build_dir`; raises if one fails."""
-    from run_notebooks import cell_failure
+    from run_notebooks import RustNotebookClient, cell_failure  # (late panics count too)
 
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell(c) for c in cells]
     os.environ["LABKIT_EVCXR_TMPDIR"] = str(build_dir)
     try:
-        NotebookClient(nb, kernel_name="rust", timeout=1800, startup_timeout=120,
+        RustNotebookClient(nb, kernel_name="rust", timeout=1800, startup_timeout=120,
                        resources={"metadata": {"path": str(ROOT / "notebooks")}}).execute()
     finally:
         del os.environ["LABKIT_EVCXR_TMPDIR"]
