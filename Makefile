@@ -22,7 +22,7 @@ help:
 	@echo "make lab    open JupyterLab on notebooks/ with the Rust kernel"
 	@echo "make setup  install evcxr_jupyter, the Python venv and the kernel (done by the others)"
 	@echo "make bench  benchmarks (crate throughput, notebook timings)"
-	@echo "make release                 student versions (nbgrader) into build/release/"
+	@echo "make release                 the student kit (nbgrader student versions, make lab, make check) in build/release/"
 	@echo "make grade SUBMISSIONS=<dir> grade <dir>/<student>/<notebook>.ipynb into build/grades/ (root: sandbox)"
 
 setup: $(EVCXR_STAMP) $(VENV_STAMP) $(KERNEL) $(SITE_STAMP)
@@ -68,8 +68,8 @@ bench: setup
 	$(VENV)/bin/python tools/bench_grading.py
 	$(VENV)/bin/python tools/bench_first_cell.py
 
-# Student versions of the notebooks (solutions stripped, hidden tests removed) with a copy of
-# the crate: build/release/{notebooks,crate}; nbgrader's course and gradebook: build/course.
+# The student kit (solutions stripped, hidden tests removed; README, `make lab`, `make check`):
+# build/release/, see grading/release.py; nbgrader's course and gradebook: build/course.
 release: setup
 	$(VENV)/bin/python grading/release.py
 

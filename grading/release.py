@@ -8,13 +8,21 @@
    tests removed, outputs cleared, check cells locked with checksums) and records the
    cells, points and checksums in build/course/gradebook.db, which grading reuses.
    build/course/nbgrader_config.py points nbgrader's CLI at grading/nbgrader_config.py.
-2. build/release/ is what students get, laid out like the repository so that the first
-   cell's `:dep labkit = { path = "../crate" }` resolves from the notebooks folder:
-       build/release/notebooks/*.ipynb   the student versions
-       build/release/crate/              labkit's source (no target/)
-       build/release/Cargo.toml, Cargo.lock   the workspace the crate inherits from
+2. build/release/ is the student kit: it works on its own, on a fresh machine, laid out like
+   the repository so that the first cell's `:dep labkit = { path = "../crate" }` resolves:
+       README.md, Makefile       for students: `make lab` (set up, open JupyterLab), `make check`
+       requirements*.txt         the pinned Python packages (JupyterLab, nbclient)
+       notebooks/*.ipynb         the student versions; each stub names its task:
+                                 `todo!("predict")` panics with "`predict` is not written yet"
+       crate/, Cargo.toml, Cargo.lock   labkit's source (no target/) and its workspace
+       tools/                    the same kernel wrapper, evcxr settings and kernel warming
+                                 as this repository
+       grading/check.py          `make check`: runs a notebook the way the grader will, with
+                                 submission.py (the grader's repairs) and released/ (the
+                                 notebooks as handed out, to repair against)
 """
 import argparse
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -51,20 +59,67 @@ def generate(notebooks):
     return COURSE / "release" / ASSIGNMENT
 
 
+KIT = {  # what the student kit copies from this repository, beside the notebooks
+    "grading/kit/README.md": "README.md",
+    "grading/kit/Makefile": "Makefile",
+    "grading/kit/requirements.txt": "requirements.txt",
+    "grading/kit/gitignore": ".gitignore",
+    "requirements-lock.txt": "requirements-lock.txt",
+    "Cargo.toml": "Cargo.toml",
+    "Cargo.lock": "Cargo.lock",
+    "tools/rust-kernel": "tools/rust-kernel",
+    "tools/evcxr/evcxr.toml": "tools/evcxr/evcxr.toml",
+    "tools/install_kernel.py": "tools/install_kernel.py",
+    "tools/warm_kernel.py": "tools/warm_kernel.py",
+    "tools/kernel_client.py": "tools/kernel_client.py",
+    "tools/late_output.py": "tools/late_output.py",
+    "tools/course.py": "tools/course.py",
+    "grading/check.py": "grading/check.py",
+    "grading/submission.py": "grading/submission.py",
+    "grading/common.py": "grading/common.py",
+}
+STUB = re.compile(r"\btodo!\(\)")
+FN = re.compile(r"\bfn\s+(\w+)\s*[(<]")
+IMPL = re.compile(r"\bimpl\b(?:\s*<[^>]*>)?\s+(?:[\w:<>, ]+\s+for\s+)?(\w+)[^{]*\{")
+
+
+def name_stubs(nb):
+    """Each `todo!()` of a solution cell becomes `todo!("<the function it is in>")`, so that
+    running an unwritten task says which one (labkit::plain_panics shows "`predict` is not
+    written yet: ...")."""
+    for cell in nb.cells:
+        if cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("solution"):
+            def named(m, source=cell.source):
+                fns = list(FN.finditer(source[:m.start()]))
+                if not fns:
+                    return m.group(0)
+                name, before = fns[-1].group(1), source[:fns[-1].start()]
+                impls = list(IMPL.finditer(before))  # a method: `Type::name`
+                if impls and before[impls[-1].end():].count("{") >= before[impls[-1].end():].count("}"):
+                    name = f"{impls[-1].group(1)}::{name}"
+                return f'todo!("{name}")'
+            cell.source = STUB.sub(named, cell.source)
+    return nb
+
+
 def copy_release(released, notebooks):
     if RELEASE.exists():
         shutil.rmtree(RELEASE)
-    (RELEASE / "notebooks").mkdir(parents=True)
+    for folder in ("notebooks", "grading/released"):
+        (RELEASE / folder).mkdir(parents=True)
     for name in notebooks:
-        shutil.copy(released / f"{name}.ipynb", RELEASE / "notebooks" / f"{name}.ipynb")
+        nb = name_stubs(nbformat.read(released / f"{name}.ipynb", as_version=4))
+        nbformat.write(nb, RELEASE / "notebooks" / f"{name}.ipynb")
+        nbformat.write(nb, RELEASE / "grading" / "released" / f"{name}.ipynb")
     shutil.copytree(ROOT / "crate", RELEASE / "crate",
                     ignore=shutil.ignore_patterns("target", ".*", "__pycache__"))
-    for name in ("Cargo.toml", "Cargo.lock"):
-        shutil.copy(ROOT / name, RELEASE / name)
+    for source, dest in KIT.items():
+        (RELEASE / dest).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / source, RELEASE / dest)
 
 
 def summary(notebooks):
-    print(f"student versions in {RELEASE.relative_to(ROOT)}/notebooks (crate beside them):")
+    print(f"student kit in {RELEASE.relative_to(ROOT)}/ (README.md, make lab, make check); its notebooks:")
     for name in notebooks:
         nb = nbformat.read(RELEASE / "notebooks" / f"{name}.ipynb", as_version=4)
         meta = [c.metadata.get("nbgrader", {}) for c in nb.cells]

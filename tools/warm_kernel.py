@@ -59,7 +59,7 @@ def key(cells):
 
 def run_cells(build_dir, cells):
     """Runs `cells` in a new kernel that uses `build_dir`; raises if one fails."""
-    from run_notebooks import RustNotebookClient, cell_failure  # (late panics count too)
+    from kernel_client import RustNotebookClient, cell_failure  # (late panics count too)
 
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell(c) for c in cells]

@@ -1,4 +1,5 @@
-//! Rich notebook output for evcxr: HTML tables and the slider [`Explorer`].
+//! Rich notebook output for evcxr: HTML tables, the slider [`Explorer`], and plain panic
+//! messages ([`plain_panics`]).
 //!
 //! evcxr shows a value whose type has a method `evcxr_display(&self)` by calling it when
 //! the value ends a cell; the method prints MIME blocks
@@ -6,8 +7,10 @@
 //! block and a `text/plain` fallback for plain viewers.
 
 mod explore;
+mod panic;
 
 pub use explore::Explorer;
+pub use panic::{full_panics, plain_panics};
 
 use ndarray::{ArrayBase, Data, Ix2};
 use std::fmt;
