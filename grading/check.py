@@ -48,7 +48,9 @@ def short(failure, limit=3):
     """At most `limit` lines saying why a cell failed: a panic's message as it is; of a
     compile error, rustc's own lines ("cannot find value `b` in this scope") with a hint."""
     lines = [l.strip() for l in failure.strip().splitlines() if l.strip()]
-    errors = [l for l in lines if l.startswith("Error: ") or l.startswith("error")]
+    if "stack backtrace:" in lines:  # Rust's full panic report (after labkit::full_panics())
+        lines = [l for l in lines[:lines.index("stack backtrace:")] if not re.match(r"thread '.*' .*panicked at ", l)]
+    errors = [m[1] for l in lines if (m := re.search(r"\bError: (.+)", l))]  # "[E0425] Error: cannot find …"
     if errors:
         lines = list(dict.fromkeys(errors))  # each distinct compile error once
         missing = re.search(r"cannot find (?:value|function) `(\w+)`", "\n".join(lines))
@@ -70,7 +72,7 @@ def run(nb, path):
                                 resources={"metadata": {"path": str(path.parent)}})
     started = time.monotonic()
     try:
-        client.execute(stderr=subprocess.DEVNULL)  # (the kernel's own log, not the notebook's output)
+        client.execute(stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # the kernel process log
     except Exception as e:  # the kernel died, or the whole notebook ran out of time
         return time.monotonic() - started, f"the run stopped: {type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}"
     return time.monotonic() - started, None

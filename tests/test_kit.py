@@ -121,16 +121,23 @@ def test_an_untouched_notebook_names_each_unwritten_task_in_one_line(kit):
 
 
 def test_a_half_finished_notebook_gets_exactly_the_points_of_its_finished_tasks(kit):
-    nb = build(Submission(NAME, "half", 0, untouched=True, bodies=_bodies("init_params", "predict")),
-               released(), solution())
+    """init_params and predict right, residuals with the sign the wrong way round, the rest
+    not written; and a locked cell edited (the grader puts it back)."""
+    bodies = {**_bodies("init_params", "predict"), "residuals": "y - yhat"}
+    nb = build(Submission(NAME, "half", 0, untouched=True, bodies=bodies), released(), solution())
     data = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == f"{NAME}-data")
-    data.source = data.source.replace("RandomState::new(42)", "RandomState::new(7)")  # a locked cell edited
+    data.source = data.source.replace("RandomState::new(42)", "RandomState::new(7)")
     report = check_report(kit, nb)
     checks = check_lines(report)
     points = {name: c[2] for name, c in checks.items()}
     for name, (passed, earned, possible, message) in checks.items():
         assert passed == (name in {"init", "predict"}), (name, report)
         assert earned == (possible if passed else 0) and len(message) <= 3, (name, report)
+    # the wrong residuals: what is wrong and where to look; the unwritten tasks: by name
+    assert "it is yhat - y_train (in that order)" in checks["loss"][3][0], report
+    assert "check your predict (step 1) and residuals (step 2)" in checks["gradients"][3][0], report
+    for name in ("update", "train"):
+        assert checks[name][3] == [f"`{name}` is not written yet: fill in the cell marked // YOUR CODE HERE"], report
     assert f"{points['init'] + points['predict']} of {sum(points.values())} points" in report
     assert f"locked cell '{NAME}-data' was edited; the grader uses the released cell" in report
 

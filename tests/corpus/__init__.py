@@ -7,7 +7,8 @@ A submission is described by what it changes in the student version:
           solution notebook, replaces its solution region), every one if it has several;
           {"name#k": code} fills only the k-th (from 1) of them and wins over "name"; the
           other stubs get the instructor's code for that very stub, unless `untouched` is
-          set, when they stay `todo!()`;
+          set, when they stay as released (`todo!("name")`; built from the solution
+          notebook: `todo!()`);
   extra   {grade_id: code} appended to that solution cell;
   insert  {grade_id: code} a new code cell of the student's placed before that cell.
 `failing` lists the checks (grade_id after "-check-") that must score 0; `score` is the
@@ -98,6 +99,8 @@ def build(sub, base_nb, source_nb):
             def replacer(counts, cell=cell):
                 def replace(m):
                     fn, key = _numbered(cell.source, m.start(), counts)
+                    if m.re is STUB and sub.untouched and key not in sub.bodies and fn not in sub.bodies:
+                        return m.group(0)  # the released stub as it is (`todo!("name")`)
                     body = sub.bodies.get(key, sub.bodies.get(fn, TODO if sub.untouched else known.get(key)))
                     return m.group(0) if body is None else _indent(body, m.group("indent"))
                 return replace

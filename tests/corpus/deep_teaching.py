@@ -1,12 +1,19 @@
 """deep_teaching: checks hypothesis 1, initial-loss 1, scaling 1, gradients 1, train-model 1,
 smallest-cost 1, linear 1, train-model-new 1, adam 1 = 9 points (the four written answers
 are graded by hand and are not part of these scores).
-`gradients` calls `hypothesis`, `train_model` calls `gradients`; `smallest-cost` trains with
-the student's `train_model`, `hypothesis` and `mse`, so a wrong `mse` or a wrong gradient step
-fails it too. `train-model` reports only parameters and gradients (the cost it records comes
-from the student's `mse` but is not reported), and `train-model-new` records the cost with
-labkit's half MSE, so only the gradient steps count there; `train-model-new` and `adam` start
-from models built directly, so `LinearRegression::new` counts only in `linear`."""
+No check uses a value that another task's function computed: each check computes what it
+needs itself, the scaled feature with labkit's `standardize`, the untrained line's
+predictions from the formula, the least-squares line and J* as NumPy's numbers, the starting
+models with `Linear::torch_init`. So a task that is wrong or not written fails its own check
+and, by design, the checks of the functions that call it: `gradients` calls `hypothesis`,
+`train_model` calls `gradients`, and its given history code records the cost with the
+student's `mse` and `hypothesis`, so `train-model` and `smallest-cost` need all three (a wrong
+`mse` or a wrong gradient step fails `smallest-cost`); `train_model_new` and `train_adam`
+call the model's `forward` (given code in `train_model_new`).
+`train-model` reports only parameters and gradients (the cost it records comes from the
+student's `mse` but is not reported), and `train-model-new` records the cost with labkit's
+half MSE, so only the gradient steps count there; `train-model-new` and `adam` start from
+models built directly, so `LinearRegression::new` counts only in `linear`."""
 from corpus.five_steps import FORGER
 
 SILENCE = """
@@ -161,6 +168,14 @@ SUBMISSIONS = {
             "optimizer.step(", "Adam::new(learning_rate).step(")}),
     "mistake-adam-extra-epoch": dict(score=8, failing={"adam"}, bodies={
         "train_adam": SOLVED_ADAM_LOOP.replace("0..epochs", "0..=epochs")}),
+    # --- unfinished: the checks that need no unwritten function still score
+    "partial-no-hypothesis": dict(score=5, failing={"hypothesis", "gradients", "train-model", "smallest-cost"},
+                                  why="hypothesis left as todo!(): gradients and train_model call it; mse, scaling, "
+                                      "the layer, train_model_new and Adam still score",
+                                  bodies={"hypothesis": "todo!()"}),
+    "partial-no-scaling": dict(score=8, failing={"scaling"},
+                               why="scale_features left as todo!(): no other check uses the student's scaled feature",
+                               bodies={"scale_features": "todo!()"}),
     # --- attacks: nothing beyond the correct parts (hypothesis, scale_features, LinearRegression)
     "attack-hardcoded": dict(score=3, failing=ALL - {"hypothesis", "scaling", "linear"},
                              why="visible numbers hard-coded, panics silenced, asserts shadowed", bodies={

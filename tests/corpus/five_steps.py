@@ -1,6 +1,10 @@
 """five_steps: checks init 1, predict 1, loss 2, gradients 1, update 1, train 3 = 9 points.
-`gradients` is given code, but its check runs it on the student's predict and residuals;
-`train` calls every step, so a wrong step also fails the train check."""
+Each check calls its own task's functions on fixed inputs (step 0's b and w as the original
+prints them; the predictions and gradients that the loss and update checks need come from the
+formulas, not from the student's functions), so a step that is wrong or not written fails its
+own check and no other, with two exceptions: `gradients` is given code, but its check runs it
+on the student's predict and residuals; `train` calls every step, so a wrong step also fails
+the train check."""
 
 from pathlib import Path
 
@@ -90,6 +94,12 @@ SUBMISSIONS = {
                                 bodies={"update": "(b + lr * b_grad, w + lr * w_grad)"}),
     "mistake-extra-epoch": dict(score=6, failing={"train"},
                                 bodies={"train": SOLVED_INLINE_TRAIN.replace("0..epochs", "0..=epochs")}),
+    # --- unfinished: the other checks still score (no check needs the values of another task)
+    "partial-no-init": dict(score=5, failing={"init", "train"}, why="step 0 left as todo!(): steps 1-4 still score",
+                            bodies={"init_params": "todo!()"}),
+    "partial-only-update": dict(untouched=True, score=1, failing={"init", "predict", "loss", "gradients", "train"},
+                                why="only step 4 written: its check needs no other step",
+                                bodies={"update": "(b - lr * b_grad, w - lr * w_grad)"}),
     # --- attacks: nothing beyond the correct parts (predict, update)
     "attack-hardcoded": dict(score=2, failing={"init", "loss", "gradients", "train"},
                              why="visible numbers hard-coded, panics silenced, asserts shadowed", bodies={

@@ -7,6 +7,9 @@ The student writes each loss once (`mse`, `mae`: the loss and its gradient), the
 chooses the learning rate and number of iterations of Steps 2, 3 and 4 (`stepN_settings`).
 The range checks (step2-range, step3, step4) train again with the student's own functions
 and settings and pass whenever the lab's range is reached, whatever the settings.
+Every check calls the student's functions itself (none reads a run cell's variables), so a
+task left unwritten fails its own check and those that train with it by design: step1 calls
+mse, and the range checks train with gradient_descent and mse (step3: mae).
 check-step2 runs gradient_descent with labkit's MSE, so a mistake in `mse` fails only the
 checks that use it (mse, step1, and a range only if the range is then missed).
 mae is graded on hidden data without a zero residual, plus one exact zero residual where any

@@ -4,7 +4,10 @@ written answers, the outlier question among them, are graded by hand and not cou
 mse), numerical_slope_gradient and analytic_slope_gradient; `descent-step` tests
 descent_step alone; `descent-loop` tests descend, whose slopes come from the analytic
 gradient and descent_step and whose losses from mse_at. A wrong mse therefore also fails
-`gradient` and `descent-loop`; a wrong residual sign does not (it is squared away)."""
+`gradient` and `descent-loop`; a wrong residual sign does not (it is squared away).
+No check uses a value that another task's function computed: the gradient and MSE that the
+descent-step check needs come from their formulas, and the descent-loop check runs descend
+itself, so a task left unwritten fails its own check and those of the functions that call it."""
 from corpus.five_steps import FORGER
 
 SUBMISSIONS = {

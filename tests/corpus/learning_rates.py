@@ -7,7 +7,11 @@ gradient fails it too, as it should: the loop trains with it, not with cost); `t
 and `train-1000` both test train (several losses, learning rates and epoch counts, then a
 1000-epoch run); `sweep-100` and `sweep-1000` both test train_and_log_params (two calls on one
 generator each). The solution's gradient does not call cost, and its train_and_log_params
-uses labkit's fit, not train, so a mistake in one function fails only that function's checks."""
+uses labkit's fit, not train, so a mistake in one function fails only that function's checks.
+Each check runs the functions it tests itself, on inputs from locked cells that call no
+student function (the data, the initial model, the least-squares line), never on values that
+another task's cell computed, and the gradient check's finite differences use the formula of
+J, not the student's cost: a task that is not written fails only its own checks."""
 from corpus.five_steps import FORGER
 
 # what the notebook prints at the end of each sweep (last logged weight and bias per rate)
