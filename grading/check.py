@@ -53,7 +53,8 @@ def short(failure, limit=3):
     errors = [m[1] for l in lines if (m := re.search(r"\bError: (.+)", l))]  # "[E0425] Error: cannot find …"
     if errors:
         lines = list(dict.fromkeys(errors))  # each distinct compile error once
-        missing = re.search(r"cannot find (?:value|function) `(\w+)`", "\n".join(lines))
+        # (a missing `error` or `loss` reads as labkit's module of that name: "found module")
+        missing = re.search(r"(?:cannot find (?:value|function)|expected value, found module) `(\w+)`", "\n".join(lines))
         if missing:
             lines = lines[:limit - 1] + [f"(`{missing[1]}` is made by a cell above that did not run to the end: "
                                          "fix the first failing cell, then run the notebook from the top)"]

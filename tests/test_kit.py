@@ -117,7 +117,9 @@ def test_an_untouched_notebook_names_each_unwritten_task_in_one_line(kit):
     assert f"0 of {sum(c[2] for c in checks.values())} points" in report
     executed = nbformat.read(kit / "checked" / f"{NAME}.ipynb", as_version=4)
     text = "".join(o.get("text", "") for c in executed.cells for o in c.get("outputs", []))
+    errors = "".join(o.get("evalue", "") for c in executed.cells for o in c.get("outputs", []))
     assert "stack backtrace" not in text and "panicked at" not in text and "src/lib.rs" not in text
+    assert "cannot find value" in errors and "unused variable" not in errors  # (a stub's arguments)
 
 
 def test_a_half_finished_notebook_gets_exactly_the_points_of_its_finished_tasks(kit):
