@@ -138,7 +138,7 @@ def hostile_submissions(folder, port, canaries):
     add("t-forever", fill(FIVE, insert={"five_steps-check-loss": FOREVER_CRATE, "five_steps-check-gradients": FOREVER_DEP}),
         ["gradients", "train"], "cell time limit")
     add("t-flood", fill(FIVE, insert={"five_steps-check-loss": 'loop { println!("x"); eprintln!("y"); }'}),
-        ["loss", "gradients", "train"], "cell time limit")
+        ["loss", "gradients", "update", "train"], "cell time limit")  # (the cells after the flood time out too)
     add("-x", fill(FIVE), [])
     (folder / "t-zero-link").mkdir()
     (folder / "t-zero-link" / f"{FIVE}.ipynb").symlink_to("/dev/zero")

@@ -27,7 +27,7 @@ import nbformat
 
 ROOT = Path(__file__).resolve().parents[2]
 
-STUB = re.compile(r"^(?P<indent>[ \t]*)// YOUR CODE HERE\n[ \t]*todo!\((?:\"\w*\")?\)", re.M)
+STUB = re.compile(r'^(?P<indent>[ \t]*)// YOUR CODE HERE\n[ \t]*todo!\((?:"[\w:]*")?\)', re.M)
 REGION = re.compile(r"^(?P<indent>[ \t]*)// BEGIN SOLUTION\n(?P<body>.*?)^[ \t]*// END SOLUTION[^\n]*", re.M | re.S)
 FN = re.compile(r"\bfn\s+(\w+)\s*[(<]")
 TODO = "todo!()"
