@@ -181,7 +181,7 @@ def merge(release_nb, submitted_nb, source_nb=None):
         if gid in found:
             cell = _clean(found[gid])
             if meta.get("locked") and cell.source not in (rel.source, instructor.get(gid)):
-                notes.append(f"locked cell '{gid}' was edited; nbgrader restores it")
+                notes.append(f"locked cell '{gid}' was edited; the grader uses the released cell")
         else:
             cell = _clean(rel)
             if meta.get("grade") and not meta.get("solution"):
