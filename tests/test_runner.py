@@ -95,3 +95,33 @@ def test_pages_for_readers_leave_out_the_graders_markers_and_hidden_tests():
     assert clean.cells[1].source == "assert_eq!(f(), 1);\nprintln!(\"check f: 1 ok\");"
     assert clean.cells[2].source == nb.cells[2].source
     assert "BEGIN SOLUTION" in nb.cells[0].source, "the notebook itself is left as it was"
+
+
+def test_starting_the_kernel_leaves_its_kernelspec_alone(tmp_path):
+    """evcxr_jupyter rewrites $JUPYTER_PATH/kernels/rust/kernel.json with its own argv when the
+    folder's version.txt is not its own; the wrapper must keep it from replacing itself (the
+    next kernel would run without slots or settings) or a user's own kernelspec."""
+    import json
+    import os
+
+    from jupyter_client.kernelspec import KernelSpecManager
+    from jupyter_client.manager import KernelManager
+
+    spec_dir = tmp_path / "jupyter" / "kernels" / "rust"
+    spec_dir.mkdir(parents=True)
+    spec = json.loads((ROOT / ".venv" / "share" / "jupyter" / "kernels" / "rust" / "kernel.json").read_text())
+    assert spec["argv"][0] == str(ROOT / "tools" / "rust-kernel")
+    (spec_dir / "kernel.json").write_text(json.dumps(spec))
+    env = {**os.environ, "JUPYTER_PATH": str(tmp_path / "jupyter"), "LABKIT_EVCXR_TMPDIR": str(tmp_path / "evcxr")}
+    km = KernelManager(kernel_name="rust", kernel_spec_manager=KernelSpecManager(kernel_dirs=[str(tmp_path / "jupyter" / "kernels")]))
+    km.start_kernel(env=env)
+    kc = km.client()
+    kc.start_channels()
+    try:
+        kc.wait_for_ready(timeout=120)
+        assert kc.execute_interactive("let a = 1;", timeout=120)["content"]["status"] == "ok"
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+    assert json.loads((spec_dir / "kernel.json").read_text())["argv"] == spec["argv"]
+    assert not (spec_dir / "version.txt").exists()
