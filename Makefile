@@ -21,7 +21,7 @@ help:
 	@echo "make test   all tests (cargo + notebooks); what CI runs"
 	@echo "make lab    open JupyterLab on notebooks/ with the Rust kernel"
 	@echo "make setup  install evcxr_jupyter, the Python venv and the kernel (done by the others)"
-	@echo "make bench  benchmarks (crate throughput, notebook timings)"
+	@echo "make bench  benchmarks (crate throughput, cell latency and notebook timings before/after the kernel's settings, grading)"
 	@echo "make release                 the student kit (nbgrader student versions, make lab, make check) in build/release/"
 	@echo "make grade SUBMISSIONS=<dir> grade <dir>/<student>/<notebook>.ipynb into build/grades/ (root: sandbox)"
 
@@ -64,6 +64,7 @@ test: setup
 
 bench: setup
 	cargo bench -p labkit --bench gd_step
+	$(VENV)/bin/python tools/bench_cells.py
 	$(VENV)/bin/python tools/bench_notebooks.py
 	$(VENV)/bin/python tools/bench_grading.py
 	$(VENV)/bin/python tools/bench_first_cell.py

@@ -69,6 +69,7 @@ KIT = {  # what the student kit copies from this repository, beside the notebook
     "Cargo.lock": "Cargo.lock",
     "tools/rust-kernel": "tools/rust-kernel",
     "tools/evcxr/evcxr.toml": "tools/evcxr/evcxr.toml",
+    "tools/evcxr/cargo-config.toml": "tools/evcxr/cargo-config.toml",
     "tools/install_kernel.py": "tools/install_kernel.py",
     "tools/warm_kernel.py": "tools/warm_kernel.py",
     "tools/kernel_client.py": "tools/kernel_client.py",

@@ -2,22 +2,20 @@
 
     python tools/bench_notebooks.py [--rounds 3] [--no-compare]
 
-1. Executes all five notebooks once to warm the kernel's build directory, then `--rounds`
+1. Executes all five notebooks once to warm the kernel's build slots, then `--rounds`
    more times, interleaved (round 1: all five, round 2: all five, ...), so that machine
    noise hits every notebook alike. Reports per notebook the median wall time, the median
    cell latency and the slowest cell; and the medians over everything.
-2. Unless --no-compare: the GISTEMP notebook (the one that links polars) side by side with
-   a copy that loads labkit built as a plain rlib instead of rlib + dylib, interleaved,
-   and the ratio of their median cell latencies.
+2. Unless --no-compare, all of that twice, interleaved round by round: with the kernel's
+   cargo settings (tools/evcxr/cargo-config.toml, "after") and without them ("before"),
+   each in build slots of its own under build/bench/, and the after/before ratios.
 Results go to build/bench/bench.json.
 """
 import argparse
 import json
-import re
-import shutil
+import os
 import statistics
 import sys
-import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -44,72 +42,63 @@ def summarise(results):
     }
 
 
-def rlib_copy(tmp):
-    """A copy of the crate built only as an rlib, and of gistemp.ipynb pointing at it."""
-    crate = Path(tmp) / "crate"
-    shutil.copytree(ROOT / "crate", crate, ignore=shutil.ignore_patterns("target"))
-    manifest = crate / "Cargo.toml"
-    text = manifest.read_text().replace('crate-type = ["rlib", "dylib"]', 'crate-type = ["rlib"]')
-    text = text.replace("edition.workspace = true", 'edition = "2024"').replace("license.workspace = true", 'license = "MIT"')
-    manifest.write_text(text + "\n[workspace]\n")
-    nb = json.loads((ROOT / "notebooks" / "gistemp.ipynb").read_text())
-    for cell in nb["cells"]:
-        source = "".join(cell["source"])
-        if ":dep labkit" in source:
-            cell["source"] = re.sub(r'path = "[^"]*"', f'path = "{crate}"', source)
-    notebooks = Path(tmp) / "notebooks"
-    notebooks.mkdir()
-    (notebooks / "gistemp.ipynb").write_text(json.dumps(nb))
-    return notebooks / "gistemp.ipynb"
+def settings(name):
+    """Environment for kernels with the cargo settings `name` ("before": evcxr's own, "after":
+    tools/evcxr/cargo-config.toml), in build slots of their own (tools/rust-kernel)."""
+    out = ROOT / "build" / "bench"
+    out.mkdir(parents=True, exist_ok=True)
+    config = ROOT / "tools" / "evcxr" / "cargo-config.toml"
+    if name == "before":
+        config = out / "no-cargo-config.toml"
+        config.write_text("# evcxr's own settings only\n")
+    return {"LABKIT_EVCXR_DIR": str(out / f"slots-notebooks-{name}"), "LABKIT_CARGO_CONFIG": str(config)}
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--no-compare", action="store_true")
+    parser.add_argument("--no-compare", action="store_true", help="only the repository's own settings")
     args = parser.parse_args()
     out = ROOT / "build" / "bench"
     paths = [ROOT / "notebooks" / f"{n}.ipynb" for n in NOTEBOOKS]
+    configs = ["after"] if args.no_compare else ["before", "after"]
 
-    print("warm-up run of every notebook ...", flush=True)
-    for path in paths:
-        run(path, out)
-    rounds = {n: [] for n in NOTEBOOKS}
+    def run_all(config, rounds):
+        os.environ.update(settings(config))
+        rounds[config].append({name: run(path, out) for name, path in zip(NOTEBOOKS, paths)})
+
+    warm = {c: [] for c in configs}
+    for config in configs:
+        print(f"warm-up run of every notebook ({config}; the first time, its build slots compile "
+              "every dependency) ...", flush=True)
+        run_all(config, warm)
+    rounds = {c: [] for c in configs}
     for k in range(args.rounds):
-        for name, path in zip(NOTEBOOKS, paths):
-            rounds[name].append(run(path, out))
+        for config in (configs if k % 2 == 0 else configs[::-1]):
+            run_all(config, rounds)
         print(f"round {k + 1}/{args.rounds} done", flush=True)
 
-    report = {"notebooks": {n: summarise(rs) for n, rs in rounds.items()}}
-    every = [r for rs in rounds.values() for r in rs]
-    report["all"] = {
-        "median_total_wall_s": round(statistics.median(sum(rounds[n][k]["wall_seconds"] for n in NOTEBOOKS) for k in range(args.rounds)), 1),
-        "median_cell_s": round(statistics.median(c["seconds"] for r in every for c in r["cells"]), 3),
-    }
-    print(f"\n{'notebook':<16}{'cells':>6}{'median wall':>13}{'median cell':>13}{'slowest cell':>14}")
-    for name, s in report["notebooks"].items():
-        print(f"{name:<16}{s['cells']:>6}{s['median_wall_s']:>12.1f}s{s['median_cell_s']:>12.3f}s{s['slowest_cell_s']:>13.1f}s")
-    print(f"all five: median total {report['all']['median_total_wall_s']} s, median cell {report['all']['median_cell_s']} s")
-
-    if not args.no_compare:
-        with tempfile.TemporaryDirectory() as tmp:
-            rlib_nb = rlib_copy(tmp)
-            print("\ngistemp: labkit as rlib + dylib vs rlib only (warm-up of the rlib build first) ...", flush=True)
-            run(rlib_nb, Path(tmp) / "out")
-            pair = {"dylib": [], "rlib": []}
-            for _ in range(args.rounds):
-                pair["dylib"].append(run(paths[-1], out))
-                pair["rlib"].append(run(rlib_nb, Path(tmp) / "out"))
-        cmp = {k: summarise(v) for k, v in pair.items()}
-        cmp["ratio_median_cell_dylib_over_rlib"] = round(cmp["dylib"]["median_cell_s"] / cmp["rlib"]["median_cell_s"], 2)
-        report["gistemp_link_comparison"] = cmp
-        print(f"gistemp median cell: dylib {cmp['dylib']['median_cell_s']} s, rlib {cmp['rlib']['median_cell_s']} s, "
-              f"ratio {cmp['ratio_median_cell_dylib_over_rlib']}")
-
+    report = {}
+    for config in configs:
+        per_nb = {n: summarise([r[n] for r in rounds[config]]) for n in NOTEBOOKS}
+        every = [c["seconds"] for r in rounds[config] for res in r.values() for c in res["cells"]]
+        report[config] = {"notebooks": per_nb, "median_total_wall_s": round(statistics.median(
+            sum(res["wall_seconds"] for res in r.values()) for r in rounds[config]), 1),
+            "median_cell_s": round(statistics.median(every), 3)}
+    print(f"\nmedian over {args.rounds} rounds, {' and '.join(configs)} interleaved")
+    print(f"{'notebook':<16}{'cells':>6}" + "".join(f"{c + ' wall':>13}{c + ' cell':>13}" for c in configs))
+    for name in NOTEBOOKS:
+        row = "".join(f"{report[c]['notebooks'][name]['median_wall_s']:>12.1f}s"
+                      f"{report[c]['notebooks'][name]['median_cell_s']:>12.3f}s" for c in configs)
+        print(f"{name:<16}{report[configs[0]]['notebooks'][name]['cells']:>6}{row}")
+    row = "".join(f"{report[c]['median_total_wall_s']:>12.1f}s{report[c]['median_cell_s']:>12.3f}s" for c in configs)
+    print(f"{'all five':<22}{row}")
+    if len(configs) == 2:
+        print(f"after/before: all five {report['after']['median_total_wall_s'] / report['before']['median_total_wall_s']:.2f}, "
+              f"median cell {report['after']['median_cell_s'] / report['before']['median_cell_s']:.2f}")
     out.mkdir(parents=True, exist_ok=True)
     (out / "bench.json").write_text(json.dumps(report, indent=2))
     print(f"\nwritten to {out / 'bench.json'}")
-
 
 if __name__ == "__main__":
     main()

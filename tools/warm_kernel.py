@@ -46,7 +46,7 @@ def first_cells():
 
 def key(cells):
     h = hashlib.sha256()
-    files = [ROOT / "Cargo.lock", ROOT / "tools" / "evcxr" / "evcxr.toml"]
+    files = [ROOT / "Cargo.lock", *sorted((ROOT / "tools" / "evcxr").iterdir())]
     files += sorted(p for p in (ROOT / "crate").rglob("*") if p.is_file() and "target" not in p.parts)
     for path in files:
         h.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes() + b"\0")
