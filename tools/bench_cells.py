@@ -11,8 +11,8 @@ Four kernels run side by side, each in build slots of its own under build/bench/
     plain  / polars     labkit without / with the polars feature (the GISTEMP notebook's)
     before / after      cargo settings as evcxr writes them / plus tools/evcxr/cargo-config.toml
                         (LABKIT_CARGO_CONFIG tells tools/rust-kernel which file to use)
-The first run builds each kernel's dependencies once (minutes: polars twice); later runs reuse
-them. Then the cells are sent round by round, each round one cell of each kind to each kernel
+"after" starts from a copy of make setup's warm template; "before" builds its dependencies
+the first time (minutes, for polars); later runs reuse them. Then the cells are sent round by round, each round one cell of each kind to each kernel
 in turn, so machine noise and drift hit all of them alike. Times are the kernel's own clock:
 execute_input to execute_reply, the two timestamps nbclient records as a cell's time.
 Cell kinds (i is a fresh number per cell):
@@ -24,25 +24,50 @@ build/bench/cells.json.
 import argparse
 import json
 import os
+import shutil
 import statistics
 import sys
+from datetime import datetime
 from pathlib import Path
 
 from jupyter_client.manager import start_new_kernel
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tools"))
+from warm_kernel import TEMPLATE  # noqa: E402 (make setup's warm build directory)
+
 OUT = ROOT / "build" / "bench"
 KINDS = {
     "trivial": "let a{i} = {i};",
     "labkit": "let r{i}: f64 = RandomState::new({i}).rand((4, 1)).sum()\n"
               "    + Loss::Mse.value(&array![1.0, 2.0], &array![1.5, {i}.0]).unwrap();",
 }
-CONFIGS = {"before": None, "after": ROOT / "tools" / "evcxr" / "cargo-config.toml"}
+
+
+def kernel_env(config, slots):
+    """Environment for a kernel (tools/rust-kernel) with build slots `slots` and the cargo
+    settings `config`: "before", evcxr's own; "after", tools/evcxr/cargo-config.toml, with the
+    slots seeded from a copy of make setup's warm template (so they compile no dependency)."""
+    OUT.mkdir(parents=True, exist_ok=True)
+    if config == "before":
+        cargo_config = OUT / "no-cargo-config.toml"
+        cargo_config.write_text("# evcxr's own settings only\n")
+    else:
+        cargo_config = ROOT / "tools" / "evcxr" / "cargo-config.toml"
+        warm, copy = TEMPLATE / ".warm", slots / "template"
+        if warm.exists() and not ((copy / ".warm").exists() and (copy / ".warm").read_text() == warm.read_text()):
+            shutil.rmtree(copy, ignore_errors=True)
+            shutil.copytree(TEMPLATE, copy, symlinks=True)
+    return {**os.environ, "LABKIT_EVCXR_DIR": str(slots), "LABKIT_CARGO_CONFIG": str(cargo_config)}
 
 
 def dep_cell(polars):
     features = ', features = ["polars"]' if polars else ""
     return f':dep labkit = {{ path = "{ROOT / "crate"}"{features} }}\nuse labkit::*;'
+
+
+def clock(date):
+    return date if isinstance(date, datetime) else datetime.fromisoformat(date)
 
 
 def run_cell(kc, code, timeout):
@@ -65,19 +90,13 @@ def run_cell(kc, code, timeout):
         reply = kc.get_shell_msg(timeout=timeout)
     if reply["content"]["status"] != "ok" or failure:
         raise SystemExit(f"cell failed:\n{code}\n{''.join(failure)}")
-    return (reply["header"]["date"] - started).total_seconds()
+    return (clock(reply["header"]["date"]) - clock(started)).total_seconds()
 
 
 class Kernel:
-    def __init__(self, name, polars, cargo_config):
+    def __init__(self, name, polars, config):
         self.name = name
-        slots = OUT / f"slots-{name}"
-        slots.mkdir(parents=True, exist_ok=True)
-        env = {**os.environ, "LABKIT_EVCXR_DIR": str(slots)}
-        if cargo_config is None:  # "before": no settings of ours
-            cargo_config = OUT / "no-cargo-config.toml"
-            cargo_config.write_text("# evcxr's own settings only\n")
-        env["LABKIT_CARGO_CONFIG"] = str(cargo_config)
+        env = kernel_env(config, OUT / f"slots-{name}")
         self.km, self.kc = start_new_kernel(kernel_name="rust", env=env, startup_timeout=120)
         print(f"{name}: loading labkit (the first run compiles its dependencies) ...", flush=True)
         self.setup_s = run_cell(self.kc, dep_cell(polars), timeout=3600)
@@ -98,8 +117,8 @@ def main():
     kernels = []
     try:
         for flavour in flavours:
-            for config, path in CONFIGS.items():
-                kernels.append(Kernel(f"{flavour}-{config}", flavour == "polars", path))
+            for config in ("before", "after"):
+                kernels.append(Kernel(f"{flavour}-{config}", flavour == "polars", config))
         i = 0
         for round_ in range(args.warmup + args.cells):
             for kind, template in KINDS.items():

@@ -23,6 +23,7 @@ sys.path.insert(0, str(ROOT / "tools"))
 import run_notebooks  # noqa: E402
 
 from course import NOTEBOOKS  # noqa: E402 (the one list of notebooks)
+from bench_cells import OUT, kernel_env  # noqa: E402 (before/after settings)
 
 
 def run(path, out):
@@ -42,18 +43,6 @@ def summarise(results):
     }
 
 
-def settings(name):
-    """Environment for kernels with the cargo settings `name` ("before": evcxr's own, "after":
-    tools/evcxr/cargo-config.toml), in build slots of their own (tools/rust-kernel)."""
-    out = ROOT / "build" / "bench"
-    out.mkdir(parents=True, exist_ok=True)
-    config = ROOT / "tools" / "evcxr" / "cargo-config.toml"
-    if name == "before":
-        config = out / "no-cargo-config.toml"
-        config.write_text("# evcxr's own settings only\n")
-    return {"LABKIT_EVCXR_DIR": str(out / f"slots-notebooks-{name}"), "LABKIT_CARGO_CONFIG": str(config)}
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3)
@@ -64,7 +53,7 @@ def main():
     configs = ["after"] if args.no_compare else ["before", "after"]
 
     def run_all(config, rounds):
-        os.environ.update(settings(config))
+        os.environ.update(kernel_env(config, OUT / f"slots-notebooks-{config}"))
         rounds[config].append({name: run(path, out) for name, path in zip(NOTEBOOKS, paths)})
 
     warm = {c: [] for c in configs}

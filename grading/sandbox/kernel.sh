@@ -83,6 +83,7 @@ directory = "/opt/vendor"
 [net]
 offline = true
 EOF
+cat "$GRADE_EVCXR_CONFIG/cargo-config.toml" >> "$R/home/student/.cargo/config.toml"  # as in students' kernels
 chown -R "$uid:$uid" "$R/home/student/.cargo"
 install -o "$uid" -g "$uid" -m 0600 "$conn" "$R/run/kernel.json"
 hostname grading-sandbox
