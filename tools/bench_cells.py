@@ -12,8 +12,9 @@ Four kernels run side by side, each in build slots of its own under build/bench/
     before / after      cargo settings as evcxr writes them / plus tools/evcxr/cargo-config.toml
                         (LABKIT_CARGO_CONFIG tells tools/rust-kernel which file to use)
 "after" starts from a copy of make setup's warm template; "before" builds its dependencies
-the first time (minutes, for polars); later runs reuse them. Then the cells are sent round by round, each round one cell of each kind to each kernel
-in turn, so machine noise and drift hit all of them alike. Times are the kernel's own clock:
+the first time (minutes, for polars); later runs reuse them. Then the cells are sent round
+by round, each round one cell of each kind to each kernel in turn, so machine noise and
+drift hit all of them alike. Times are the kernel's own clock:
 execute_input to execute_reply, the two timestamps nbclient records as a cell's time.
 Cell kinds (i is a fresh number per cell):
     trivial  let a{i} = {i};
@@ -140,7 +141,6 @@ def main():
         for kind in KINDS:
             before, after = report[f"{flavour}-before"][kind], report[f"{flavour}-after"][kind]
             print(f"{flavour:<8}{kind:<9}{before:>8}{after:>8}{after / before:>14.2f}")
-    OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "cells.json").write_text(json.dumps(report, indent=2))
     print(f"written to {OUT / 'cells.json'}")
     return 0

@@ -48,23 +48,21 @@ def main():
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--no-compare", action="store_true", help="only the repository's own settings")
     args = parser.parse_args()
-    out = ROOT / "build" / "bench"
     paths = [ROOT / "notebooks" / f"{n}.ipynb" for n in NOTEBOOKS]
     configs = ["after"] if args.no_compare else ["before", "after"]
 
-    def run_all(config, rounds):
+    def run_all(config):
         os.environ.update(kernel_env(config, OUT / f"slots-notebooks-{config}"))
-        rounds[config].append({name: run(path, out) for name, path in zip(NOTEBOOKS, paths)})
+        return {name: run(path, OUT) for name, path in zip(NOTEBOOKS, paths)}
 
-    warm = {c: [] for c in configs}
     for config in configs:
         print(f"warm-up run of every notebook ({config}; the first time, its build slots compile "
               "every dependency) ...", flush=True)
-        run_all(config, warm)
+        run_all(config)
     rounds = {c: [] for c in configs}
     for k in range(args.rounds):
         for config in (configs if k % 2 == 0 else configs[::-1]):
-            run_all(config, rounds)
+            rounds[config].append(run_all(config))
         print(f"round {k + 1}/{args.rounds} done", flush=True)
 
     report = {}
@@ -85,9 +83,9 @@ def main():
     if len(configs) == 2:
         print(f"after/before: all five {report['after']['median_total_wall_s'] / report['before']['median_total_wall_s']:.2f}, "
               f"median cell {report['after']['median_cell_s'] / report['before']['median_cell_s']:.2f}")
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "bench.json").write_text(json.dumps(report, indent=2))
-    print(f"\nwritten to {out / 'bench.json'}")
+    (OUT / "bench.json").write_text(json.dumps(report, indent=2))
+    print(f"\nwritten to {OUT / 'bench.json'}")
+
 
 if __name__ == "__main__":
     main()
