@@ -20,9 +20,9 @@ sandbox can produce on its own decides a score. Instead (see nbgrader_config.py)
                      passing one keeps no error or stderr output that nbgrader would count;
   NoPartialCredit    turns a check cell's displayed value into a plain display;
   TidyOutputs        merges evcxr's line-by-line stderr and drops panic backtraces.
-SandboxedExecute also waits briefly after each cell for output evcxr sends late (a record or
-a panic message can arrive after the cell's reply and would otherwise land in the next cell;
-see tools/late_output.py, shared with the notebook runner).
+SandboxedExecute also reads output that evcxr sends after a cell's reply (a record, or stderr
+that is not a labkit panic, would otherwise land in the next cell; see tools/late_output.py,
+shared with the notebook runner).
 """
 import json
 import os
@@ -178,8 +178,9 @@ class SandboxedExecute(LateOutput, Execute):
     max_output_bytes = Integer(1_000_000, help="output kept per cell; the rest is dropped").tag(config=True)
     max_output_objects = Integer(500, help="output objects kept per cell (streams are merged)").tag(config=True)
     max_notebook_output_bytes = Integer(10_000_000, help="output kept per notebook").tag(config=True)
-    late_output_quiet = Float(0.5, help="seconds of silence that end a check cell (or the cell "
-                              "before one): evcxr's stderr can lag behind the reply").tag(config=True)
+    late_output_quiet = Float(0.05, help="seconds of silence that end a check cell (or the cell "
+                              "before one): stderr other than a labkit panic (see late_output.py) "
+                              "can lag behind the reply").tag(config=True)
     sandbox_procs = List(Unicode(), help="cgroup.procs files of the kernel's sandbox: on a cell "
                          "timeout its processes other than evcxr's (cargo, rustc, build scripts, "
                          "programs the cell started) are killed").tag(config=True)
@@ -294,12 +295,13 @@ class SandboxedExecute(LateOutput, Execute):
         return self._stderr_seen or self.late_output_enough(cell)
 
     def late_output_quiet_after(self, cell_index):
-        """A panic message that lands in the wrong cell misleads the feedback: wait longer around
-        check cells (the next cell is not sent yet, so whatever arrives belongs here)."""
+        """stderr that lands in the wrong cell misleads the feedback: around check cells, wait a
+        moment for stderr that is not a labkit panic (those arrive before the reply, see
+        late_output.py); the next cell is not sent yet, so whatever arrives belongs here."""
         cell = self.nb.cells[cell_index]
         nxt = next((c for c in self.nb.cells[cell_index + 1:] if c.cell_type == "code"), None)
         near_check = is_check_cell(cell) or (nxt is not None and is_check_cell(nxt))
-        return self.late_output_quiet if near_check else 0.05
+        return self.late_output_quiet if near_check else 0.0
 
     async def _async_handle_timeout(self, timeout, cell=None):
         self._timed_out = timeout

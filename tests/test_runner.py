@@ -3,11 +3,13 @@ panic counts as a failure, and a notebook that hangs is stopped by the timeout."
 import sys
 from pathlib import Path
 
+import nbformat
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
 import run_notebooks  # noqa: E402
+from late_output import PANIC_MIME, panic_as_stderr  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "fixtures"
 
@@ -125,3 +127,38 @@ def test_starting_the_kernel_leaves_its_kernelspec_alone(tmp_path):
         km.shutdown_kernel(now=True)
     assert json.loads((spec_dir / "kernel.json").read_text())["argv"] == spec["argv"]
     assert not (spec_dir / "version.txt").exists()
+
+
+class NoWaiting(run_notebooks.RustNotebookClient):
+    """Reads nothing after a cell's reply."""
+
+    late_output_max_wait = 0.0
+
+    def late_output_quiet_after(self, cell_index):
+        return 0.0
+
+
+def test_a_labkit_panic_is_in_its_cell_when_the_cell_ends(tmp_path):
+    """The runner's kernels send labkit panics as output that arrives before the cell's reply
+    (late_output.py): no wait is needed. Here 5,000 lines of stderr, written just before the
+    panic, are still on their way when the cell ends; the panic message is not."""
+    nb = nbformat.read(FIXTURES / "labkit_panic.ipynb", as_version=4)
+    NoWaiting(nb, kernel_name="rust", timeout=600, resources={"metadata": {"path": str(FIXTURES)}}).execute()
+    last = nb.cells[-1]
+    stderr = [o.text for o in last.outputs if o.get("name") == "stderr"]
+    assert any(t == "loss 0.5 is too high\n" for t in stderr), last.outputs[-3:]
+    assert not any(PANIC_MIME in o.get("data", {}) for c in nb.cells for o in c.outputs)
+
+
+def test_a_panic_block_becomes_stderr_after_the_rest_of_its_output():
+    msg = {"msg_type": "execute_result", "header": {"msg_type": "execute_result"},
+           "content": {"execution_count": 3, "metadata": {},
+                       "data": {"text/html": "<b>plot</b>", PANIC_MIME: "left: 1\nright: 2"}}}
+    rest, stream = panic_as_stderr(msg)
+    assert rest["content"]["data"] == {"text/html": "<b>plot</b>"}
+    assert (stream["msg_type"], stream["header"]["msg_type"]) == ("stream", "stream")
+    assert stream["content"] == {"name": "stderr", "text": "left: 1\nright: 2\n"}
+    only = {**msg, "content": {**msg["content"], "data": {PANIC_MIME: "boom"}}}
+    assert [m["msg_type"] for m in panic_as_stderr(only)] == ["stream"]
+    plain = {"msg_type": "stream", "content": {"name": "stdout", "text": "x"}}
+    assert panic_as_stderr(plain) == [plain]

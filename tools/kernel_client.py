@@ -45,4 +45,4 @@ class RustNotebookClient(LateOutput, NotebookClient):
 
     def late_output_quiet_after(self, cell_index):
         last = not any(c.cell_type == "code" for c in self.nb.cells[cell_index + 1:])
-        return 1.0 if last else 0.1
+        return 1.0 if last else 0.0

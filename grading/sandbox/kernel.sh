@@ -121,7 +121,7 @@ chroot "$R" /usr/bin/setpriv --reuid="$uid" --regid="$uid" --clear-groups --no-n
   --inh-caps=-all --bounding-set=-all -- \
   /usr/bin/env -i HOME=/home/student USER=student LANG=C.UTF-8 TMPDIR=/tmp \
     PATH=/opt/rust/bin:/usr/bin:/bin CARGO_HOME=/home/student/.cargo CARGO_NET_OFFLINE=true \
-    EVCXR_TMPDIR=/evcxr EVCXR_CONFIG_DIR=/opt/evcxr/config \
+    EVCXR_TMPDIR=/evcxr EVCXR_CONFIG_DIR=/opt/evcxr/config LABKIT_PANICS_AS_OUTPUT=1 \
     /bin/sh -c "cd /course/notebooks && exec ${GRADE_COMMAND:-/opt/evcxr/evcxr_jupyter --control_file /run/kernel.json}" &
 kernel=$!
 trap 'kill -KILL $kernel 2>/dev/null' TERM INT HUP

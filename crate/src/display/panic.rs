@@ -12,13 +12,33 @@
 //! | `assert_eq!(a, b, "…")`                      | the message, then the `left:` and `right:` values |
 //!
 //! [`full_panics`] brings Rust's own report, backtrace included, back.
+//!
+//! **For the notebook runner and the grader.** evcxr forwards stderr on a thread of its own,
+//! so a message written there can arrive after the cell has "finished", and be shown under
+//! the next cell. With the environment variable `LABKIT_PANICS_AS_OUTPUT` set (the runner and
+//! the grader set it; JupyterLab does not), a panic in the cell's own thread is sent as a MIME
+//! block of type `text/x-labkit-panic` instead, which evcxr delivers before the cell ends; they show
+//! it as the cell's stderr. Panics in other threads still go to stderr.
 
 use std::panic::{self, PanicHookInfo};
+use std::thread;
+
+/// MIME type of a panic message sent as cell output (see the module docs; tools/late_output.py).
+const PANIC_MIME: &str = "text/x-labkit-panic";
 
 /// From now on a panic prints its message only (see the module docs); lasts until the
 /// kernel restarts.
 pub fn plain_panics() {
-    panic::set_hook(Box::new(|info: &PanicHookInfo<'_>| eprintln!("{}", plain_message(info))));
+    let as_output = std::env::var_os("LABKIT_PANICS_AS_OUTPUT").is_some();
+    let cells_thread = thread::current().id(); // evcxr runs every cell on this same thread
+    panic::set_hook(Box::new(move |info: &PanicHookInfo<'_>| {
+        let message = plain_message(info);
+        if as_output && thread::current().id() == cells_thread {
+            super::emit(&[(PANIC_MIME, &message)]);
+        } else {
+            eprintln!("{message}");
+        }
+    }));
 }
 
 /// Rust's own panic report again, with location and backtrace (undoes [`plain_panics`]).
