@@ -1,30 +1,6 @@
-//! Behaviour of the notebook display helpers: HTML tables and the slider explorer.
+//! Behaviour of the notebook display helpers: DataFrame tables and the slider explorer.
 
-use labkit::{array, array_table, Array1, Explorer, Figure, Html};
-
-#[test]
-fn array_table_shows_first_rows_and_the_rest_as_a_count() {
-    let a = Array1::<f64>::range(0.0, 20.0, 1.0).into_shape_with_order((10, 2)).unwrap();
-    let table = array_table(&a, &["x", "y"], 3);
-    assert!(table.0.contains("<tr><th>2</th>") && !table.0.contains("<tr><th>3</th>"), "rows 0, 1, 2");
-    assert!(table.0.contains("… 7 more rows"));
-    assert!(table.0.contains("10 rows × 2 columns"));
-    let text = table.to_string();
-    assert!(text.contains("     x    y\n0  0.0  1.0") && text.contains("2  4.0  5.0"), "{text}");
-}
-
-#[test]
-fn array_table_names_missing_headers_by_number() {
-    let table = array_table(&array![[1.0, 2.0, 3.0]], &["a"], 5);
-    assert!(table.0.contains("<th>a</th><th>1</th><th>2</th>"));
-    assert!(!table.0.contains("more row"));
-}
-
-#[test]
-fn html_text_fallback_strips_tags() {
-    let html = Html("<p>MSE <b>0.25</b> &amp; MAE 0.4</p><p>done</p>".into());
-    assert_eq!(html.to_string(), "MSE 0.25 & MAE 0.4\ndone");
-}
+use labkit::{Array1, Explorer, Figure};
 
 fn explorer(n: usize) -> Explorer {
     let x = Array1::<f64>::linspace(0.0, 1.0, 100);
@@ -47,15 +23,11 @@ fn explorer_has_one_frame_per_value_and_only_the_first_visible() {
 }
 
 #[test]
-fn explorer_ids_come_from_the_content() {
-    // Re-running a cell must show the same output; different explorers must not share ids.
-    let id = |html: &str| html.split("id=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
-    let e = explorer(2);
-    assert_eq!(e.to_html(), explorer(2).to_html(), "same explorer, same HTML");
-    assert_ne!(id(&e.to_html()), id(&explorer(3).to_html()), "other frames, other id");
-    let frame = |w: f64| (Figure::new().line([0.0, 1.0], [w, w], ""), String::new());
-    let (a, b) = (Explorer::new("a", &[1.0]).frames(frame), Explorer::new("b", &[1.0]).frames(frame));
-    assert_ne!(id(&a.to_html()), id(&b.to_html()), "other parameter name, other id");
+fn explorer_output_is_deterministic_and_has_no_ids() {
+    // Re-running a cell must show the same output; two copies on one page must not clash.
+    let html = explorer(2).to_html();
+    assert_eq!(html, explorer(2).to_html(), "same explorer, same HTML");
+    assert!(!html.contains(" id=\""), "no element ids");
 }
 
 #[test]
@@ -82,8 +54,9 @@ fn df_table_shows_names_types_and_shape() {
     use labkit::polars::prelude::*;
     let df = df!("Year" => [1880i64, 1881, 1882], "J-D" => [-0.17, -0.09, -0.1]).unwrap();
     let table = labkit::df_table(&df, 2);
-    assert!(table.0.contains("<th>Year</th><th>J-D</th>"));
-    assert!(table.0.contains("i64") && table.0.contains("f64"));
-    assert!(table.0.contains("… 1 more row") && table.0.contains("3 rows × 2 columns"));
+    let html = table.to_html();
+    assert!(html.contains("<th>Year</th><th>J-D</th>"));
+    assert!(html.contains("i64") && html.contains("f64"));
+    assert!(html.contains("… 1 more row") && html.contains("3 rows × 2 columns"));
     assert!(table.to_string().contains("1880  -0.17"), "{table}");
 }

@@ -1,10 +1,18 @@
-//! Helpers for gridded data `z[[j, i]] = f(xs[i], ys[j])`: colour map, contour levels and
-//! marching squares.
+//! The maths behind the drawings, with no drawing in it: value ranges, the colour map,
+//! contour levels, marching squares on `z[[j, i]] = f(xs[i], ys[j])`, and thinning of
+//! grids and lines.
 
 use ndarray::Array2;
 
+/// (min, max) of the finite values, or (0, 1) when there are none.
+pub(super) fn finite_range(v: &[f64]) -> (f64, f64) {
+    let finite = v.iter().copied().filter(|v| v.is_finite());
+    let (lo, hi) = finite.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| (lo.min(v), hi.max(v)));
+    if lo > hi { (0.0, 1.0) } else { (lo, hi) }
+}
+
 /// Viridis-like colour for `t` in `[0, 1]` (matplotlib's default map, 5 anchors).
-pub(crate) fn viridis(t: f64) -> (u8, u8, u8) {
+pub(super) fn viridis(t: f64) -> (u8, u8, u8) {
     const ANCHORS: [(f64, f64, f64); 5] =
         [(68., 1., 84.), (59., 82., 139.), (33., 145., 140.), (94., 201., 98.), (253., 231., 37.)];
     let t = if t.is_finite() { t.clamp(0.0, 1.0) * 4.0 } else { 0.0 };
@@ -16,7 +24,7 @@ pub(crate) fn viridis(t: f64) -> (u8, u8, u8) {
 
 /// About ten "nice" levels (multiples of 1, 2, 2.5 or 5 × 10^k) strictly between
 /// `lo` and `hi`, like matplotlib's `plt.contour(X, Y, Z)`.
-pub(crate) fn nice_levels(lo: f64, hi: f64) -> Vec<f64> {
+pub(super) fn nice_levels(lo: f64, hi: f64) -> Vec<f64> {
     let raw = (hi - lo) / 10.0;
     if !raw.is_finite() || raw <= 0.0 {
         return vec![];
@@ -31,7 +39,7 @@ pub(crate) fn nice_levels(lo: f64, hi: f64) -> Vec<f64> {
 ///
 /// Each grid cell whose corners straddle `level` contributes one segment (two for a
 /// saddle), with end points linearly interpolated along the cell edges.
-pub(crate) fn iso_lines(xs: &[f64], ys: &[f64], z: &Array2<f64>, level: f64) -> Vec<Vec<(f64, f64)>> {
+pub(super) fn iso_lines(xs: &[f64], ys: &[f64], z: &Array2<f64>, level: f64) -> Vec<Vec<(f64, f64)>> {
     // Crossing on the edge between grid nodes p and q (ordered, so shared edges agree exactly).
     let cross = |p: (usize, usize), q: (usize, usize)| {
         let (p, q) = if p <= q { (p, q) } else { (q, p) };
@@ -103,7 +111,7 @@ fn join(segments: Vec<[(f64, f64); 2]>) -> Vec<Vec<(f64, f64)>> {
 
 /// At most about `max` evenly spaced indices out of `0..n`, always keeping both ends
 /// (thins big grids so the SVG stays small).
-pub(crate) fn sample(n: usize, max: usize) -> Vec<usize> {
+pub(super) fn sample(n: usize, max: usize) -> Vec<usize> {
     let mut ix: Vec<usize> = (0..n).step_by(n.div_ceil(max).max(1)).collect();
     if ix.last() != Some(&(n - 1)) {
         ix.push(n - 1);
@@ -115,7 +123,7 @@ pub(crate) fn sample(n: usize, max: usize) -> Vec<usize> {
 /// (Ramer–Douglas–Peucker). Coordinates are first divided by `scale`, so `tol` is a
 /// fraction of the axes; a straight 100-point model line becomes its two end points,
 /// which keeps the SVG small and avoids pixel-rounding jaggies.
-pub(crate) fn simplify(pts: &[(f64, f64)], scale: (f64, f64), tol: f64) -> Vec<(f64, f64)> {
+pub(super) fn simplify(pts: &[(f64, f64)], scale: (f64, f64), tol: f64) -> Vec<(f64, f64)> {
     if pts.len() < 3 {
         return pts.to_vec();
     }
@@ -197,6 +205,12 @@ mod tests {
         // Going back along the same line keeps the turning point.
         let back = [(0.0, 0.0), (1.0, 1.0), (2.0, 2.0), (1.0, 1.0)];
         assert_eq!(simplify(&back, (1.0, 1.0), 1e-3), [(0.0, 0.0), (2.0, 2.0), (1.0, 1.0)]);
+    }
+
+    #[test]
+    fn finite_range_skips_nan_and_infinity() {
+        assert_eq!(finite_range(&[2.0, f64::NAN, -1.0, f64::INFINITY]), (-1.0, 2.0));
+        assert_eq!(finite_range(&[f64::NAN]), (0.0, 1.0));
     }
 
     #[test]

@@ -12,34 +12,32 @@
 //! | `plt.subplot(1, 2, 2)`                       | `.panel()`                                      |
 //! | `plt.contour(W, B, cost)`                    | `.contour(&w, &b, &cost)`                       |
 //! | `ax.plot_surface(W, B, cost)`                | `.surface(&w, &b, &cost)`                       |
+//! | `ipywidgets.interact(f, w=…)`                | `Explorer::new("w", &ws).frames(f)`             |
 //!
 //! Mismatched lengths are programming errors and panic at once, naming both lengths.
+//!
+//! Files: this one holds the figure and its builder calls; [`Values`] is what can be
+//! plotted; `render.rs` draws 2D panels and `surface.rs` 3D ones (`canvas.rs` is what
+//! they share, `grid.rs` the maths they use); `summary.rs` writes the text fallback;
+//! `explorer.rs` is the slider over precomputed figures.
 
+mod canvas;
+mod explorer;
 mod grid;
 mod render;
 mod summary;
 mod surface;
 mod values;
 
-pub(crate) use summary::num;
+pub use explorer::Explorer;
 pub use values::Values;
 
-use crate::error::{LabError, Result};
 use ndarray::Array2;
-use std::path::Path;
 
 /// matplotlib's `tab10` colours, used in turn by [`Figure::line`] and [`Figure::scatter`].
 const TAB10: [(u8, u8, u8); 10] = [
-    (31, 119, 180),
-    (255, 127, 14),
-    (44, 160, 44),
-    (214, 39, 40),
-    (148, 103, 189),
-    (140, 86, 75),
-    (227, 119, 194),
-    (127, 127, 127),
-    (188, 189, 34),
-    (23, 190, 207),
+    (31, 119, 180), (255, 127, 14), (44, 160, 44), (214, 39, 40), (148, 103, 189),
+    (140, 86, 75), (227, 119, 194), (127, 127, 127), (188, 189, 34), (23, 190, 207),
 ];
 
 /// How a line is drawn by [`Figure::line_with`].
@@ -72,29 +70,17 @@ impl Default for Style {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq)]
-enum GridKind {
-    Contour,
-    Heatmap,
-    Surface,
-}
-
-impl GridKind {
-    fn name(self) -> &'static str {
-        match self {
-            GridKind::Contour => "contour",
-            GridKind::Heatmap => "heatmap",
-            GridKind::Surface => "surface",
-        }
-    }
-}
-
+/// One thing drawn in a panel. Grids hold `z[[j, i]] = f(xs[i], ys[j])`.
 #[derive(Clone, Debug)]
 enum Series {
     Line { x: Vec<f64>, y: Vec<f64>, style: Style },
     Scatter { x: Vec<f64>, y: Vec<f64>, label: String, color: (u8, u8, u8) },
+    /// The model after each training stage, from light to dark red.
     Progression { x: Vec<f64>, lines: Vec<Vec<f64>> },
-    Grid { kind: GridKind, xs: Vec<f64>, ys: Vec<f64>, z: Array2<f64> },
+    /// Iso-lines over a pale heat map.
+    Contour { xs: Vec<f64>, ys: Vec<f64>, z: Array2<f64> },
+    /// A 3D surface; it takes the whole panel.
+    Surface { xs: Vec<f64>, ys: Vec<f64>, z: Array2<f64> },
 }
 
 #[derive(Clone, Debug, Default)]
@@ -139,67 +125,36 @@ impl Default for Figure {
 
 impl Figure {
     /// One empty panel of 640 × 420 pixels.
-    ///
-    /// # Example
-    /// ```
-    /// assert!(labkit::Figure::new().to_svg().contains(r#"width="640" height="420""#));
-    /// ```
     pub fn new() -> Self {
         Figure { width: 640, height: 420, panels: vec![Panel::default()] }
     }
 
-    /// Size of each panel in pixels (`plt.figure(figsize=…)`).
-    ///
-    /// # Example
-    /// ```
-    /// let fig = labkit::Figure::new().size(400, 300).panel();
-    /// assert!(fig.to_svg().contains(r#"width="800" height="300""#));
-    /// ```
+    /// Size of each panel in pixels (`plt.figure(figsize=…)`), at least 100 × 100.
     pub fn size(mut self, width: u32, height: u32) -> Self {
         (self.width, self.height) = (width.max(100), height.max(100));
         self
     }
 
     /// Title of the current (last) panel.
-    ///
-    /// # Example
-    /// ```
-    /// assert!(labkit::Figure::new().title("Loss").to_svg().contains("Loss"));
-    /// ```
     pub fn title(mut self, t: &str) -> Self {
         self.current().title = t.to_string();
         self
     }
 
     /// x-axis label of the current panel.
-    ///
-    /// # Example
-    /// ```
-    /// assert!(labkit::Figure::new().xlabel("epoch").to_svg().contains("epoch"));
-    /// ```
     pub fn xlabel(mut self, t: &str) -> Self {
         self.current().xlabel = t.to_string();
         self
     }
 
     /// y-axis label of the current panel.
-    ///
-    /// # Example
-    /// ```
-    /// assert!(labkit::Figure::new().ylabel("MSE").to_svg().contains("MSE"));
-    /// ```
     pub fn ylabel(mut self, t: &str) -> Self {
         self.current().ylabel = t.to_string();
         self
     }
 
-    /// Points as dots (`plt.scatter(x, y, label=label)`); `""` adds no legend entry.
-    ///
-    /// # Example
-    /// ```
-    /// let fig = labkit::Figure::new().scatter(vec![1.0, 2.0], vec![3.0, 4.0], "");
-    /// assert_eq!(fig.to_svg().matches("<circle").count(), 2);
-    /// ```
+    /// Points as dots in the next `tab10` colour (`plt.scatter(x, y, label=label)`);
+    /// `""` adds no legend entry.
     pub fn scatter(mut self, x: impl Values, y: impl Values, label: &str) -> Self {
         let (x, y) = pair("scatter", x, y);
         let color = self.next_color();
@@ -260,19 +215,8 @@ impl Figure {
     /// assert!(Figure::new().contour(&xs, &xs, &z).to_svg().contains("<polyline"));
     /// ```
     pub fn contour(self, xs: impl Values, ys: impl Values, z: &Array2<f64>) -> Self {
-        self.grid(GridKind::Contour, xs, ys, z)
-    }
-
-    /// `z[[j, i]] = f(xs[i], ys[j])` as coloured cells (viridis), like `plt.pcolormesh`.
-    ///
-    /// # Example
-    /// ```
-    /// use labkit::{array, Figure};
-    /// let fig = Figure::new().heatmap([0.0, 1.0], [0.0, 1.0], &array![[0.0, 1.0], [2.0, 3.0]]);
-    /// assert!(fig.to_string().contains("heatmap"));
-    /// ```
-    pub fn heatmap(self, xs: impl Values, ys: impl Values, z: &Array2<f64>) -> Self {
-        self.grid(GridKind::Heatmap, xs, ys, z)
+        let (xs, ys) = grid_axes("contour", xs, ys, z);
+        self.push(Series::Contour { xs, ys, z: z.clone() })
     }
 
     /// 3D surface of `z[[j, i]] = f(xs[i], ys[j])` (`ax.plot_surface(X, Y, Z, cmap="viridis")`).
@@ -287,52 +231,19 @@ impl Figure {
     /// assert!(Figure::new().xlabel("w").ylabel("b").surface(&w, &w, &cost).to_svg().contains("<polygon"));
     /// ```
     pub fn surface(self, xs: impl Values, ys: impl Values, z: &Array2<f64>) -> Self {
-        self.grid(GridKind::Surface, xs, ys, z)
+        let (xs, ys) = grid_axes("surface", xs, ys, z);
+        self.push(Series::Surface { xs, ys, z: z.clone() })
     }
 
     /// Starts a new, empty panel to the right; later calls apply to it.
-    ///
-    /// # Example
-    /// ```
-    /// let fig = labkit::Figure::new().title("data").panel().title("loss");
-    /// assert!(fig.to_string().starts_with("Figure with 2 panels"));
-    /// ```
     pub fn panel(mut self) -> Self {
         self.panels.push(Panel::default());
         self
     }
 
     /// The whole figure as an SVG document (`width`, `height` and `viewBox` set).
-    ///
-    /// # Example
-    /// ```
-    /// assert!(labkit::Figure::new().to_svg().contains("viewBox"));
-    /// ```
     pub fn to_svg(&self) -> String {
         render::figure(self.width, self.height, &self.panels)
-    }
-
-    /// Writes the figure as SVG; any other extension is an error (no bitmap backend).
-    ///
-    /// # Example
-    /// ```
-    /// let fig = labkit::Figure::new();
-    /// assert!(fig.save("plot.png").unwrap_err().to_string().contains(".svg"));
-    /// # let path = std::env::temp_dir().join("labkit_doc_plot.svg");
-    /// fig.save(&path)?;
-    /// # Ok::<(), labkit::LabError>(())
-    /// ```
-    pub fn save(&self, path: impl AsRef<Path>) -> Result<()> {
-        let path = path.as_ref();
-        match path.extension().and_then(|e| e.to_str()) {
-            Some(ext) if ext.eq_ignore_ascii_case("svg") => std::fs::write(path, self.to_svg())
-                .map_err(|e| LabError::Invalid(format!("could not write {}: {e}", path.display()))),
-            _ => Err(LabError::Invalid(format!(
-                "Figure::save writes SVG only, so {} cannot be written: use a name ending in .svg \
-                 (convert it later, e.g. `rsvg-convert -o plot.png plot.svg`)",
-                path.display()
-            ))),
-        }
     }
 
     /// Shows the figure in evcxr/Jupyter: the SVG plus a `text/plain` summary.
@@ -349,28 +260,11 @@ impl Figure {
         self
     }
 
+    /// The `tab10` colour after those of the panel's lines and scatters so far.
     fn next_color(&mut self) -> (u8, u8, u8) {
-        let used = self
-            .current()
-            .series
-            .iter()
-            .filter(|s| matches!(s, Series::Line { .. } | Series::Scatter { .. }));
+        let series = &self.current().series;
+        let used = series.iter().filter(|s| matches!(s, Series::Line { .. } | Series::Scatter { .. }));
         TAB10[used.count() % TAB10.len()]
-    }
-
-    fn grid(self, kind: GridKind, xs: impl Values, ys: impl Values, z: &Array2<f64>) -> Self {
-        let (xs, ys) = (xs.values(), ys.values());
-        if z.dim() != (ys.len(), xs.len()) || xs.len() < 2 || ys.len() < 2 {
-            panic!(
-                "Figure::{}: z has shape {:?} but needs (ys.len(), xs.len()) = ({}, {}), at least 2 × 2, \
-                 because z[[j, i]] = f(xs[i], ys[j])",
-                kind.name(),
-                z.shape(),
-                ys.len(),
-                xs.len()
-            );
-        }
-        self.push(Series::Grid { kind, xs, ys, z: z.clone() })
     }
 }
 
@@ -384,4 +278,19 @@ fn pair(op: &str, x: impl Values, y: impl Values) -> (Vec<f64>, Vec<f64>) {
     let (x, y) = (x.values(), y.values());
     check_len(op, "x", x.len(), "y", y.len());
     (x, y)
+}
+
+/// The axes of a grid, checked against `z[[j, i]] = f(xs[i], ys[j])`.
+fn grid_axes(op: &str, xs: impl Values, ys: impl Values, z: &Array2<f64>) -> (Vec<f64>, Vec<f64>) {
+    let (xs, ys) = (xs.values(), ys.values());
+    if z.dim() != (ys.len(), xs.len()) || xs.len() < 2 || ys.len() < 2 {
+        panic!(
+            "Figure::{op}: z has shape {:?} but needs (ys.len(), xs.len()) = ({}, {}), at least 2 × 2, \
+             because z[[j, i]] = f(xs[i], ys[j])",
+            z.shape(),
+            ys.len(),
+            xs.len()
+        );
+    }
+    (xs, ys)
 }

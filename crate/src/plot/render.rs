@@ -1,15 +1,16 @@
-//! Drawing 2D panels with plotters' SVG backend.
+//! Drawing a figure: its panels side by side, each a 2D chart with plotters'
+//! `Cartesian2d` coordinates, or a 3D surface (`surface.rs`).
 
-use super::grid::{iso_lines, nice_levels, sample, simplify, viridis};
-use super::{num, GridKind, Panel, Series};
+use super::canvas::{font, Area, Drawn};
+use super::grid::{finite_range, iso_lines, nice_levels, sample, simplify, viridis};
+use super::{surface, Panel, Series};
+use crate::display::num;
 use ndarray::Array2;
 use plotters::coord::types::RangedCoordf64;
-use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
+use std::ops::Range;
 
-pub(super) type Area<'a> = DrawingArea<SVGBackend<'a>, Shift>;
-pub(super) type Drawn = Result<(), DrawingAreaErrorKind<std::io::Error>>;
 type Chart2d<'a, 'b> = ChartContext<'a, SVGBackend<'b>, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
 
 /// Largest number of heat-map cells drawn along each axis (keeps the SVG small).
@@ -23,12 +24,12 @@ pub(super) fn figure(width: u32, height: u32, panels: &[Panel]) -> String {
             SVGBackend::with_string(&mut svg, (width * panels.len() as u32, height)).into_drawing_area();
         root.fill(&WHITE).ok();
         for (area, panel) in root.split_evenly((1, panels.len())).iter().zip(panels) {
-            let surface = panel.series.iter().find_map(|s| match s {
-                Series::Grid { kind: GridKind::Surface, xs, ys, z } => Some((xs, ys, z)),
+            let surface_grid = panel.series.iter().find_map(|s| match s {
+                Series::Surface { xs, ys, z } => Some((xs, ys, z)),
                 _ => None,
             });
-            let drawn = match surface {
-                Some((xs, ys, z)) => super::surface::draw(area, panel, xs, ys, z),
+            let drawn = match surface_grid {
+                Some((xs, ys, z)) => surface::draw(area, panel, xs, ys, z),
                 None => draw_2d(area, panel),
             };
             if let Err(e) = drawn {
@@ -40,56 +41,35 @@ pub(super) fn figure(width: u32, height: u32, panels: &[Panel]) -> String {
     svg
 }
 
-/// Text font of `px` CSS pixels: plotters writes `size / 1.24` into the SVG (whole
-/// numbers here for 10, 11, 12, 14 and 16).
-pub(super) fn font(px: f64) -> FontDesc<'static> {
-    ("sans-serif", px * 1.24).into_font()
-}
-
-/// (min, max) of the finite values, or (0, 1) when there are none.
-pub(super) fn finite_range(v: &[f64]) -> (f64, f64) {
-    let (lo, hi) = v
-        .iter()
-        .filter(|v| v.is_finite())
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| (a.min(v), b.max(v)));
-    if lo > hi {
-        (0.0, 1.0)
-    } else {
-        (lo, hi)
-    }
-}
-
 /// Widens `(lo, hi)` by `pad` of its length on each side; a single value gets ±0.5.
-fn padded((lo, hi): (f64, f64), pad: f64) -> std::ops::Range<f64> {
+fn padded((lo, hi): (f64, f64), pad: f64) -> Range<f64> {
     let d = if hi > lo { (hi - lo) * pad } else { 0.5 };
     lo - d..hi + d
 }
 
-/// Every (x, y) the panel draws, grids counted by their corners.
+/// The points (x[k], y[k]) where both are finite.
+fn finite_pairs<'a>(x: &'a [f64], y: &'a [f64]) -> impl Iterator<Item = (f64, f64)> + Clone + 'a {
+    x.iter().copied().zip(y.iter().copied()).filter(|(a, b)| a.is_finite() && b.is_finite())
+}
+
+/// Every finite (x, y) the panel draws, grids counted by their corners.
 fn points(p: &Panel) -> Vec<(f64, f64)> {
     let mut pts = Vec::new();
     for s in &p.series {
         match s {
-            Series::Line { x, y, .. } | Series::Scatter { x, y, .. } => {
-                pts.extend(x.iter().copied().zip(y.iter().copied()))
+            Series::Line { x, y, .. } | Series::Scatter { x, y, .. } => pts.extend(finite_pairs(x, y)),
+            Series::Progression { x, lines } => lines.iter().for_each(|l| pts.extend(finite_pairs(x, l))),
+            Series::Contour { xs, ys, .. } | Series::Surface { xs, ys, .. } => {
+                pts.extend(finite_pairs(&[xs[0], xs[xs.len() - 1]], &[ys[0], ys[ys.len() - 1]]))
             }
-            Series::Progression { x, lines } => {
-                lines.iter().for_each(|l| pts.extend(x.iter().copied().zip(l.iter().copied())))
-            }
-            Series::Grid { xs, ys, .. } => pts.extend([(xs[0], ys[0]), (xs[xs.len() - 1], ys[ys.len() - 1])]),
         }
     }
-    pts.retain(|(x, y)| x.is_finite() && y.is_finite());
     pts
 }
 
 /// The legend corner with the fewest data points under it (matplotlib's `loc="best"`, roughly).
-fn best_corner(
-    pts: &[(f64, f64)],
-    x: &std::ops::Range<f64>,
-    y: &std::ops::Range<f64>,
-) -> SeriesLabelPosition {
-    let frac = |v: f64, r: &std::ops::Range<f64>| (v - r.start) / (r.end - r.start);
+fn best_corner(pts: &[(f64, f64)], x: &Range<f64>, y: &Range<f64>) -> SeriesLabelPosition {
+    let frac = |v: f64, r: &Range<f64>| (v - r.start) / (r.end - r.start);
     let under = |right: bool, top: bool| {
         pts.iter()
             .filter(|&&(px, py)| {
@@ -107,14 +87,12 @@ fn best_corner(
     corners.into_iter().min_by_key(|c| c.0).map(|c| c.1).unwrap()
 }
 
-fn finite_pairs<'a>(x: &'a [f64], y: &'a [f64]) -> impl Iterator<Item = (f64, f64)> + Clone + 'a {
-    x.iter().copied().zip(y.iter().copied()).filter(|(a, b)| a.is_finite() && b.is_finite())
-}
-
+/// A 2D chart: axes, the series in order, and a legend when any series has a label.
 fn draw_2d(area: &Area, p: &Panel) -> Drawn {
-    let has_grid = p.series.iter().any(|s| matches!(s, Series::Grid { .. }));
+    // A contour fills the whole plot area; other data get a 5 % margin.
+    let has_contour = p.series.iter().any(|s| matches!(s, Series::Contour { .. }));
     let pts = points(p);
-    let pad = if has_grid { 0.0 } else { 0.05 };
+    let pad = if has_contour { 0.0 } else { 0.05 };
     let xr = padded(finite_range(&pts.iter().map(|q| q.0).collect::<Vec<_>>()), pad);
     let yr = padded(finite_range(&pts.iter().map(|q| q.1).collect::<Vec<_>>()), pad);
 
@@ -136,7 +114,7 @@ fn draw_2d(area: &Area, p: &Panel) -> Drawn {
         .y_label_formatter(&|v| num(*v))
         .x_desc(&p.xlabel)
         .y_desc(&p.ylabel);
-    if has_grid {
+    if has_contour {
         mesh.disable_mesh();
     }
     mesh.draw()?;
@@ -181,7 +159,8 @@ fn draw_2d(area: &Area, p: &Panel) -> Drawn {
                     chart.draw_series(LineSeries::new(path(x, l), RED.mix(alpha).stroke_width(2)))?;
                 }
             }
-            Series::Grid { kind, xs, ys, z } => draw_grid(&mut chart, *kind, xs, ys, z)?,
+            Series::Contour { xs, ys, z } => draw_contour(&mut chart, xs, ys, z)?,
+            Series::Surface { .. } => {} // a panel with a surface is drawn by surface.rs
         }
     }
     if any_label {
@@ -196,10 +175,10 @@ fn draw_2d(area: &Area, p: &Panel) -> Drawn {
     Ok(())
 }
 
-/// Heat map of `z[[j, i]] = f(xs[i], ys[j])`, pale under a contour, plus the labelled iso-lines.
-fn draw_grid(chart: &mut Chart2d, kind: GridKind, xs: &[f64], ys: &[f64], z: &Array2<f64>) -> Drawn {
+/// Iso-lines of `z[[j, i]] = f(xs[i], ys[j])` with their levels (`plt.clabel`), over a pale
+/// heat map of `z`.
+fn draw_contour(chart: &mut Chart2d, xs: &[f64], ys: &[f64], z: &Array2<f64>) -> Drawn {
     let (lo, hi) = finite_range(z.as_standard_layout().as_slice().unwrap());
-    let pale = if kind == GridKind::Contour { 0.55 } else { 1.0 };
     // Heat map: cell k spans halfway to its neighbours, clamped to the grid's ends.
     let (ix, iy) = (sample(xs.len(), MAX_CELLS), sample(ys.len(), MAX_CELLS));
     let edges = |v: &[f64], ix: &[usize]| -> Vec<f64> {
@@ -213,18 +192,16 @@ fn draw_grid(chart: &mut Chart2d, kind: GridKind, xs: &[f64], ys: &[f64], z: &Ar
         iy.iter().enumerate().flat_map(|(b, &j)| ix.iter().enumerate().map(move |(a, &i)| (a, b, i, j)));
     chart.draw_series(cells.filter(|&(_, _, i, j)| z[[j, i]].is_finite()).map(|(a, b, i, j)| {
         let (r, g, bl) = viridis((z[[j, i]] - lo) / (hi - lo));
-        Rectangle::new([(ex[a], ey[b]), (ex[a + 1], ey[b + 1])], RGBColor(r, g, bl).mix(pale).filled())
+        Rectangle::new([(ex[a], ey[b]), (ex[a + 1], ey[b + 1])], RGBColor(r, g, bl).mix(0.55).filled())
     }))?;
-    if kind == GridKind::Contour {
-        let ink = RGBColor(30, 30, 30).mix(0.8);
-        for level in nice_levels(lo, hi) {
-            let lines = iso_lines(xs, ys, z, level);
-            chart.draw_series(lines.iter().map(|l| PathElement::new(l.clone(), ink.stroke_width(1))))?;
-            // Label each level once, in the middle of its longest line (`plt.clabel`).
-            if let Some(l) = lines.iter().max_by_key(|l| l.len()) {
-                let style = TextStyle::from(font(10.0)).color(&ink).pos(Pos::new(HPos::Center, VPos::Center));
-                chart.draw_series([Text::new(num(level), l[l.len() / 2], style)])?;
-            }
+    let ink = RGBColor(30, 30, 30).mix(0.8);
+    for level in nice_levels(lo, hi) {
+        let lines = iso_lines(xs, ys, z, level);
+        chart.draw_series(lines.iter().map(|l| PathElement::new(l.clone(), ink.stroke_width(1))))?;
+        // Label each level once, in the middle of its longest line.
+        if let Some(l) = lines.iter().max_by_key(|l| l.len()) {
+            let style = TextStyle::from(font(10.0)).color(&ink).pos(Pos::new(HPos::Center, VPos::Center));
+            chart.draw_series([Text::new(num(level), l[l.len() / 2], style)])?;
         }
     }
     Ok(())

@@ -1,37 +1,17 @@
 //! The `text/plain` summary of a figure: what is plotted, in words and numbers.
 
-use super::grid::nice_levels;
-use super::render::finite_range;
-use super::{Figure, GridKind, Panel, Series};
+use super::grid::{finite_range, nice_levels};
+use super::{Figure, Panel, Series};
+use crate::display::num;
+use ndarray::Array2;
 use std::fmt;
-
-/// A number with about 3 significant digits, trailing zeros trimmed: `0.0927`, `1.23`, `49`.
-pub(crate) fn num(v: f64) -> String {
-    let mag = if v == 0.0 { 0 } else { v.abs().log10().floor() as i32 };
-    if !v.is_finite() || !(-4..6).contains(&mag) {
-        return format!("{v:.2e}");
-    }
-    let s = format!("{v:.*}", (2 - mag).max(0) as usize);
-    let s = if s.contains('.') { s.trim_end_matches('0').trim_end_matches('.') } else { &s };
-    if s == "-0" {
-        "0".into()
-    } else {
-        s.into()
-    }
-}
 
 /// `"lo..hi"` of the finite values, noting NaN/∞ entries.
 fn span(v: &[f64]) -> String {
-    let finite: Vec<f64> = v.iter().copied().filter(|v| v.is_finite()).collect();
-    let (lo, hi) = finite.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| (a.min(v), b.max(v)));
-    let bad = v.len() - finite.len();
-    let range =
-        if finite.is_empty() { "none finite".to_string() } else { format!("{}..{}", num(lo), num(hi)) };
-    if bad > 0 {
-        format!("{range} ({bad} NaN/inf)")
-    } else {
-        range
-    }
+    let bad = v.iter().filter(|v| !v.is_finite()).count();
+    let (lo, hi) = finite_range(v);
+    let range = if bad == v.len() { "none finite".to_string() } else { format!("{}..{}", num(lo), num(hi)) };
+    if bad > 0 { format!("{range} ({bad} NaN/inf)") } else { range }
 }
 
 /// `line "model": 100 points, x 0..1, y 1..3`.
@@ -39,6 +19,13 @@ fn points(kind: &str, label: &str, x: &[f64], y: &[f64]) -> String {
     let name = if label.is_empty() { kind.to_string() } else { format!("{kind} \"{label}\"") };
     let points = if x.len() == 1 { "point" } else { "points" };
     format!("{name}: {} {points}, x {}, y {}", x.len(), span(x), span(y))
+}
+
+/// `contour of z on a 41×41 grid, x -2..2, y -2..2, z 0..8`.
+fn grid_summary(kind: &str, xs: &[f64], ys: &[f64], z: &Array2<f64>) -> String {
+    let zs = z.as_standard_layout();
+    let (x, y, z) = (span(xs), span(ys), span(zs.as_slice().expect("standard layout")));
+    format!("{kind} of z on a {}×{} grid, x {x}, y {y}, z {z}", xs.len(), ys.len())
 }
 
 impl fmt::Display for Series {
@@ -55,19 +42,13 @@ impl fmt::Display for Series {
                 }
                 Ok(())
             }
-            Series::Grid { kind, xs, ys, z } => {
+            Series::Contour { xs, ys, z } => {
                 let zs = z.as_standard_layout();
-                let zs = zs.as_slice().expect("standard layout");
-                let (nx, ny) = (xs.len(), ys.len());
-                let (name, x, y, z) = (kind.name(), span(xs), span(ys), span(zs));
-                write!(f, "{name} of z on a {nx}×{ny} grid, x {x}, y {y}, z {z}")?;
-                if *kind == GridKind::Contour {
-                    let (lo, hi) = finite_range(zs);
-                    let levels: Vec<String> = nice_levels(lo, hi).into_iter().map(num).collect();
-                    write!(f, ", levels {}", levels.join(", "))?;
-                }
-                Ok(())
+                let (lo, hi) = finite_range(zs.as_slice().expect("standard layout"));
+                let levels: Vec<String> = nice_levels(lo, hi).into_iter().map(num).collect();
+                write!(f, "{}, levels {}", grid_summary("contour", xs, ys, z), levels.join(", "))
             }
+            Series::Surface { xs, ys, z } => f.write_str(&grid_summary("surface", xs, ys, z)),
         }
     }
 }

@@ -1,8 +1,9 @@
 //! Drawing a 3D surface with plotters' `Cartesian3d` coordinates.
 
-use super::grid::{sample, viridis};
-use super::render::{finite_range, font, Area, Drawn};
+use super::canvas::{font, Area, Drawn};
+use super::grid::{finite_range, sample, viridis};
 use super::Panel;
+use crate::display::num;
 use ndarray::Array2;
 use plotters::prelude::*;
 
@@ -32,9 +33,9 @@ pub(super) fn draw(area: &Area, p: &Panel, xs: &[f64], ys: &[f64], z: &Array2<f6
         .max_light_lines(2)
         .label_style(font(11.0))
         .tick_size(6)
-        .x_formatter(&|v| super::num(*v))
-        .y_formatter(&|v| super::num(*v))
-        .z_formatter(&|v| super::num(*v))
+        .x_formatter(&|v| num(*v))
+        .y_formatter(&|v| num(*v))
+        .z_formatter(&|v| num(*v))
         .draw()?;
 
     let (ix, iy) = (sample(xs.len(), MAX_LINES), sample(ys.len(), MAX_LINES));

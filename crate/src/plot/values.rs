@@ -22,31 +22,26 @@ pub trait Values {
     fn values(&self) -> Vec<f64>;
 }
 
+/// A borrowed value plots like the value itself: `&x`, `&vec`, `&[f64]`.
+impl<T: Values + ?Sized> Values for &T {
+    fn values(&self) -> Vec<f64> {
+        (**self).values()
+    }
+}
+
 impl<A: Copy + Into<f64>, S: Data<Elem = A>, D: Dimension> Values for ArrayBase<S, D> {
     fn values(&self) -> Vec<f64> {
         self.iter().map(|&v| v.into()).collect()
     }
 }
 
-impl<A: Copy + Into<f64>, S: Data<Elem = A>, D: Dimension> Values for &ArrayBase<S, D> {
-    fn values(&self) -> Vec<f64> {
-        (*self).values()
-    }
-}
-
-impl<A: Copy + Into<f64>> Values for &[A] {
+impl<A: Copy + Into<f64>> Values for [A] {
     fn values(&self) -> Vec<f64> {
         self.iter().map(|&v| v.into()).collect()
     }
 }
 
 impl<A: Copy + Into<f64>> Values for Vec<A> {
-    fn values(&self) -> Vec<f64> {
-        self.as_slice().values()
-    }
-}
-
-impl<A: Copy + Into<f64>> Values for &Vec<A> {
     fn values(&self) -> Vec<f64> {
         self.as_slice().values()
     }

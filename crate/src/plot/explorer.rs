@@ -1,14 +1,8 @@
 //! [`Explorer`]: a slider over precomputed plots that needs no running kernel.
 
-use super::{emit, escape};
-use crate::plot::{num, Figure};
-
-/// FNV-1a (64-bit) of some byte strings: a small, fixed hash for element ids.
-fn fnv1a<'a>(parts: impl IntoIterator<Item = &'a [u8]>) -> u64 {
-    parts.into_iter().flatten().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    })
-}
+use super::Figure;
+use crate::display::{emit, escape, num};
+use std::fmt;
 
 /// A slider that flips between figures precomputed for each parameter value, in the
 /// spirit of `ipywidgets.interact` but with no kernel behind it (evcxr has no widgets):
@@ -38,25 +32,12 @@ pub struct Explorer {
 
 impl Explorer {
     /// A slider over `values` of the parameter called `param_name`.
-    ///
-    /// # Example
-    /// ```
-    /// let explorer = labkit::Explorer::new("learning rate", &[0.01, 0.1, 1.0]);
-    /// assert!(explorer.to_string().contains("learning rate"));
-    /// ```
     pub fn new(param_name: &str, values: &[f64]) -> Self {
         Explorer { param: param_name.to_string(), values: values.to_vec(), frames: vec![] }
     }
 
     /// Renders one frame per value: `f(value)` returns the figure and a caption
     /// such as `"MSE 1.234, MAE 0.567"`.
-    ///
-    /// # Example
-    /// ```
-    /// use labkit::{Explorer, Figure};
-    /// let e = Explorer::new("b", &[0.0, 1.0]).frames(|b| (Figure::new().line([0.0, 1.0], [b, b], ""), format!("b is {b}")));
-    /// assert_eq!(e.to_html().matches("<svg").count(), 2);
-    /// ```
     pub fn frames(mut self, f: impl Fn(f64) -> (Figure, String)) -> Self {
         self.frames = self
             .values
@@ -69,17 +50,9 @@ impl Explorer {
         self
     }
 
-    /// Slider, value read-out and all frames as one HTML fragment. Its element ids are a hash
-    /// of the content, so showing the same explorer again (re-running its cell) gives the same
-    /// HTML, and different explorers get different ids. (The slider's script finds its frames
-    /// from the slider itself, not by id, so even two copies of one explorer work.)
-    ///
-    /// # Example
-    /// ```
-    /// use labkit::{Explorer, Figure};
-    /// let e = Explorer::new("w", &[1.0]).frames(|w| (Figure::new(), format!("w is {w}")));
-    /// assert_eq!(e.to_html(), e.to_html()); // re-running gives the same output
-    /// ```
+    /// Slider, value read-out and all frames as one HTML fragment. It has no element ids:
+    /// the slider's script finds its frames from the slider itself, so the same explorer
+    /// always gives the same HTML, and two copies of it on a page do not clash.
     pub fn to_html(&self) -> String {
         if self.frames.is_empty() {
             return format!(
@@ -87,24 +60,25 @@ impl Explorer {
                 escape(&self.param)
             );
         }
-        let text = self.to_string(); // parameter, values and captions
-        let svgs = self.frames.iter().map(|(svg, _)| svg.as_bytes());
-        let id = format!("labkit-explorer-{:016x}", fnv1a(std::iter::once(text.as_bytes()).chain(svgs)));
         let label = |k: usize| escape(&format!("{} = {}", self.param, num(self.values[k])));
-        // Show frame k and its label; found from the slider itself, so copies of the output do not clash.
+        // Show frame k (the slider's value) and write its label into the read-out.
         let js = "var e=this.closest('.labkit-explorer'),k=+this.value,f=e.querySelectorAll(':scope>.labkit-frame');\
                   f.forEach(function(d,i){d.style.display=i==k?'':'none'});e.querySelector('output').textContent=f[k].dataset.label";
         let mut h = format!(
-            "<div class=\"labkit-explorer\" id=\"{id}\">\n<div style=\"font-family:sans-serif;margin:4px 0\">\
-             <input type=\"range\" id=\"{id}-slider\" min=\"0\" max=\"{}\" step=\"1\" value=\"0\" style=\"width:320px;vertical-align:middle\" \
-             aria-label=\"{}\" oninput=\"{js}\"> <output id=\"{id}-value\" for=\"{id}-slider\">{}</output></div>\n",
-            self.frames.len() - 1, escape(&self.param), label(0)
+            "<div class=\"labkit-explorer\">\n<div style=\"font-family:sans-serif;margin:4px 0\">\
+             <input type=\"range\" min=\"0\" max=\"{}\" step=\"1\" value=\"0\" style=\"width:320px;vertical-align:middle\" \
+             aria-label=\"{}\" oninput=\"{js}\"> <output>{}</output></div>\n",
+            self.frames.len() - 1,
+            escape(&self.param),
+            label(0)
         );
         for (k, (svg, caption)) in self.frames.iter().enumerate() {
             let hidden = if k == 0 { "" } else { " style=\"display:none\"" };
             h.push_str(&format!(
-                "<div class=\"labkit-frame\" id=\"{id}-frame-{k}\" data-label=\"{}\"{hidden}>\n{svg}<div style=\"font-family:sans-serif\">{}: {}</div>\n</div>\n",
-                label(k), label(k), escape(caption)
+                "<div class=\"labkit-frame\" data-label=\"{}\"{hidden}>\n{svg}<div style=\"font-family:sans-serif\">{}: {}</div>\n</div>\n",
+                label(k),
+                label(k),
+                escape(caption)
             ));
         }
         h.push_str("</div>");
@@ -118,8 +92,8 @@ impl Explorer {
 }
 
 /// One line per frame: `w = 0.5: MSE 1.234`.
-impl std::fmt::Display for Explorer {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl fmt::Display for Explorer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "Explorer over {}: {} frames (slider)", self.param, self.frames.len())?;
         for (v, (_, caption)) in self.values.iter().zip(&self.frames) {
             write!(f, "\n  {} = {}: {caption}", self.param, num(*v))?;
