@@ -112,7 +112,7 @@ def first_lines(outputs, n=2):
     return " ".join(lines[:n])[:300]
 
 
-def inspect(autograded):
+def check_details(autograded):
     """Per-check details and how the run ended, from the autograded notebook."""
     nb = nbformat.read(autograded, as_version=4)
     checks, stopped, errors = [], None, []
@@ -186,7 +186,7 @@ def grade(args):
         result["notes"].append(((outcome.get("error") or "") + (outcome.get("log") or ""))[-3000:])
         return result
     per_cell, manual_max = scores(course, args.student, args.notebook)
-    checks, stopped, errors = inspect(autograded)
+    checks, stopped, errors = check_details(autograded)
     try:
         timings = {int(k): v for k, v in json.loads((run / "timings.json").read_text()).items()}
         slowest = max(timings, key=timings.get)

@@ -5,8 +5,7 @@ use std::fmt;
 /// Everything that can go wrong in `labkit`, each with a message that says what to do.
 #[derive(Debug, Clone, PartialEq)]
 pub enum LabError {
-    /// Two arrays whose shapes must agree do not. `rule` states the agreement needed and
-    /// how it fails, e.g. `"x.ncols() == weights.nrows(), but 2 != 1"`.
+    /// Two arrays whose shapes must agree do not, e.g. `x` (143, 2) against `weights` (1, 2).
     Shape {
         /// The operation that checked, e.g. `"Linear::forward"`.
         op: &'static str,
@@ -18,8 +17,8 @@ pub enum LabError {
         right_name: &'static str,
         /// Its shape.
         right: Vec<usize>,
-        /// The agreement needed and how it fails.
-        rule: String,
+        /// The agreement needed, e.g. `"x.ncols() == weights.nrows()"`.
+        rule: &'static str,
     },
     /// A loss or parameter became NaN or infinite during training.
     Diverged {
@@ -30,13 +29,22 @@ pub enum LabError {
         /// The learning rate in use, if known, to suggest a smaller one.
         learning_rate: Option<f64>,
     },
-    /// A data file could not be read; `line` is 1-based when known.
+    /// A data file's content could not be understood; `line` is 1-based when known.
     Data {
         /// The file or URL read.
         source: String,
         /// The 1-based physical line, when known.
         line: Option<usize>,
         /// What is wrong there.
+        reason: String,
+    },
+    /// A file could not be read or written (the operating system's reason).
+    Io {
+        /// `"read"` or `"write"`.
+        action: &'static str,
+        /// The file.
+        path: String,
+        /// The operating system's message, e.g. "No such file or directory (os error 2)".
         reason: String,
     },
     /// A download failed (network, timeout, HTTP status or unreadable body).
@@ -46,7 +54,7 @@ pub enum LabError {
         /// Why it failed (timeout, HTTP status, not a CSV of the expected layout, ...).
         reason: String,
     },
-    /// An argument outside its allowed range (e.g. a negative learning rate).
+    /// An argument outside its allowed range (e.g. a constant feature to standardise).
     Invalid(String),
 }
 
@@ -72,6 +80,7 @@ impl fmt::Display for LabError {
                 write!(f, "{source}, line {line}: {reason}")
             }
             LabError::Data { source, line: None, reason } => write!(f, "{source}: {reason}"),
+            LabError::Io { action, path, reason } => write!(f, "could not {action} {path}: {reason}"),
             LabError::Download { url, reason } => write!(f, "could not download {url}: {reason}"),
             LabError::Invalid(msg) => f.write_str(msg),
         }
@@ -83,9 +92,31 @@ impl std::error::Error for LabError {}
 /// `Result` with [`LabError`].
 pub type Result<T> = std::result::Result<T, LabError>;
 
+/// Fails with [`LabError::Shape`] unless `agree`. The error names both arrays, their shapes
+/// and the `rule` they break, e.g.
+/// `check_shapes(x.ncols() == w.nrows(), "forward", ("x", x.shape()), ("weights", w.shape()), "x.ncols() == weights.nrows()")`.
+pub(crate) fn check_shapes(
+    agree: bool,
+    op: &'static str,
+    (left_name, left): (&'static str, &[usize]),
+    (right_name, right): (&'static str, &[usize]),
+    rule: &'static str,
+) -> Result<()> {
+    if agree {
+        return Ok(());
+    }
+    Err(LabError::Shape { op, left_name, left: left.to_vec(), right_name, right: right.to_vec(), rule })
+}
+
 /// Fails with [`LabError::Shape`] unless `left` and `right` have exactly the same shape.
 /// No broadcasting: a `(143,)` prediction against a `(143, 1)` target is an error, not a
 /// silent 143×143 matrix as in NumPy/PyTorch.
+///
+/// # Example
+/// ```
+/// let err = labkit::error::same_shape("mse", "y_pred", &[143], "y_true", &[143, 1]).unwrap_err();
+/// assert!(err.to_string().contains("y_pred has shape [143] but y_true has shape [143, 1]"));
+/// ```
 pub fn same_shape(
     op: &'static str,
     left_name: &'static str,
@@ -93,18 +124,7 @@ pub fn same_shape(
     right_name: &'static str,
     right: &[usize],
 ) -> Result<()> {
-    if left == right {
-        Ok(())
-    } else {
-        Err(LabError::Shape {
-            op,
-            left_name,
-            left: left.to_vec(),
-            right_name,
-            right: right.to_vec(),
-            rule: "equal shapes".to_string(),
-        })
-    }
+    check_shapes(left == right, op, (left_name, left), (right_name, right), "equal shapes")
 }
 
 #[cfg(test)]
@@ -112,10 +132,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn shape_error_names_both_shapes() {
+    fn shape_error_names_both_shapes_and_the_rule() {
         let err = same_shape("mse", "prediction", &[143], "target", &[143, 1]).unwrap_err();
         let msg = err.to_string();
-        assert!(msg.contains("[143]") && msg.contains("[143, 1]"), "{msg}");
+        assert!(msg.contains("[143]") && msg.contains("[143, 1]") && msg.ends_with("(need equal shapes)"), "{msg}");
     }
 
     #[test]
@@ -123,5 +143,11 @@ mod tests {
         let err = LabError::Diverged { step: 7, value: f64::INFINITY, learning_rate: Some(10.0) };
         let msg = err.to_string();
         assert!(msg.contains("step 7") && msg.contains("try 1 or smaller"), "{msg}");
+    }
+
+    #[test]
+    fn io_error_says_what_could_not_be_done_to_which_file() {
+        let err = LabError::Io { action: "read", path: "a.csv".into(), reason: "No such file".into() };
+        assert_eq!(err.to_string(), "could not read a.csv: No such file");
     }
 }

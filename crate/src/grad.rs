@@ -1,55 +1,20 @@
-//! Numerical gradients by finite differences, and a gradient check that compares them
-//! with an analytic gradient.
+//! Gradient checking: an analytic gradient against central finite differences.
 
 use std::fmt;
 
-use ndarray::{Array, ArrayD, Dimension};
+use ndarray::{Array, ArrayD, Dimension, Zip};
 
 use crate::error::{same_shape, Result};
 
-/// Which finite difference to use for `∂f/∂θᵢ`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Difference {
-    /// `(f(θ + h·eᵢ) − f(θ − h·eᵢ)) / 2h`, error O(h²).
-    Central,
-    /// `(f(θ + h·eᵢ) − f(θ)) / h`, error O(h).
-    Forward,
-}
-
-/// The derivative of a function of one number: `f'(x) ≈ (f(x + h) − f(x − h)) / 2h`.
-///
-/// # Example
-/// ```
-/// // d/dx x³ at x = 2 is 12
-/// let d = labkit::derivative(|x| x * x * x, 2.0, 1e-4);
-/// assert!((d - 12.0).abs() < 1e-6);
-/// ```
-pub fn derivative(mut f: impl FnMut(f64) -> f64, x: f64, h: f64) -> f64 {
-    (f(x + h) - f(x - h)) / (2.0 * h)
-}
-
-/// The gradient of a scalar function `f(θ)` of a parameter array, one finite
-/// difference per element: `gᵢ ≈ ∂f/∂θᵢ`.
-///
-/// # Example
-/// ```
-/// use labkit::{array, numerical_gradient, Difference};
-/// // f(θ) = θ₀² + 3θ₁ has gradient (2θ₀, 3)
-/// let g = numerical_gradient(|t| t[0] * t[0] + 3.0 * t[1], &array![1.5, -2.0], 1e-5, Difference::Central);
-/// assert!((g[0] - 3.0).abs() < 1e-8 && (g[1] - 3.0).abs() < 1e-8);
-/// ```
-pub fn numerical_gradient<D: Dimension>(
+/// The gradient of a scalar function `f(θ)` by central differences, one per element:
+/// `gᵢ = (f(θ + h·eᵢ) − f(θ − h·eᵢ)) / 2h`, which is `∂f/∂θᵢ` up to an error O(h²).
+fn central_differences<D: Dimension>(
     mut f: impl FnMut(&Array<f64, D>) -> f64,
     theta: &Array<f64, D>,
     h: f64,
-    method: Difference,
 ) -> Array<f64, D> {
     // A row-major copy, so element i of the slice is element i in logical order.
     let mut probe = theta.as_standard_layout().into_owned();
-    let f_theta = match method {
-        Difference::Forward => f(&probe),
-        Difference::Central => 0.0, // unused
-    };
     let mut grad = Array::zeros(theta.raw_dim());
     for (i, g) in grad.iter_mut().enumerate() {
         let original = probe.as_slice().expect("standard layout")[i];
@@ -57,10 +22,7 @@ pub fn numerical_gradient<D: Dimension>(
             probe.as_slice_mut().expect("standard layout")[i] = value;
             f(&probe)
         };
-        *g = match method {
-            Difference::Central => (f_at(original + h) - f_at(original - h)) / (2.0 * h),
-            Difference::Forward => (f_at(original + h) - f_theta) / h,
-        };
+        *g = (f_at(original + h) - f_at(original - h)) / (2.0 * h);
         probe.as_slice_mut().expect("standard layout")[i] = original;
     }
     grad
@@ -90,29 +52,24 @@ impl GradCheck {
         self.max_relative_error() < tolerance
     }
 
-    /// Shows the comparison as text in a notebook.
+    /// Shows the comparison as a text table in a notebook.
     pub fn evcxr_display(&self) {
-        println!("EVCXR_BEGIN_CONTENT text/plain\n{self}\nEVCXR_END_CONTENT");
+        crate::display::emit(&[("text/plain", &self.to_string())]);
     }
 }
 
 impl fmt::Display for GradCheck {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(f, "{:>6}  {:>16}  {:>16}  {:>10}", "param", "analytic", "numerical", "rel. error")?;
-        for (i, ((a, n), e)) in self
-            .analytic
-            .iter()
-            .zip(self.numerical.iter())
-            .zip(self.relative_error.iter())
-            .enumerate()
-        {
+        let rows = self.analytic.iter().zip(&self.numerical).zip(&self.relative_error);
+        for (i, ((a, n), e)) in rows.enumerate() {
             writeln!(f, "{i:>6}  {a:>16.10}  {n:>16.10}  {e:>10.2e}")?;
         }
         write!(f, "max relative error: {:.2e}", self.max_relative_error())
     }
 }
 
-/// Compares an analytic gradient with central differences of `f` at `theta`.
+/// Compares an analytic gradient with central differences of `f` at `theta` (step `h`).
 /// Fails if `analytic` and `theta` differ in shape.
 ///
 /// # Example
@@ -130,8 +87,8 @@ pub fn check_gradient<D: Dimension>(
     h: f64,
 ) -> Result<GradCheck> {
     same_shape("check_gradient", "analytic gradient", analytic.shape(), "theta", theta.shape())?;
-    let numerical = numerical_gradient(f, theta, h, Difference::Central);
-    let relative_error = ndarray::Zip::from(analytic).and(&numerical).map_collect(|&a, &n| {
+    let numerical = central_differences(f, theta, h);
+    let relative_error = Zip::from(analytic).and(&numerical).map_collect(|&a, &n| {
         let scale = a.abs().max(n.abs());
         if scale == 0.0 {
             0.0
@@ -155,21 +112,16 @@ mod tests {
     #[test]
     fn central_difference_is_exact_for_quadratics() {
         // For a quadratic, the central difference has no truncation error.
-        let g = numerical_gradient(|t| 3.0 * t[[0, 0]] * t[[0, 0]] - t[[1, 0]], &array![[2.0], [5.0]], 1e-3, Difference::Central);
+        let g = central_differences(|t| 3.0 * t[[0, 0]] * t[[0, 0]] - t[[1, 0]], &array![[2.0], [5.0]], 1e-3);
         assert_abs_diff_eq!(g[[0, 0]], 12.0, epsilon = 1e-9);
         assert_abs_diff_eq!(g[[1, 0]], -1.0, epsilon = 1e-9);
     }
 
     #[test]
-    fn forward_difference_error_is_order_h() {
-        // d/dx x² at 1 is 2; the forward difference gives 2 + h exactly.
-        let g = numerical_gradient(|t| t[0] * t[0], &array![1.0], 1e-3, Difference::Forward);
-        assert_abs_diff_eq!(g[0], 2.0 + 1e-3, epsilon = 1e-9);
-    }
-
-    #[test]
-    fn derivative_of_exp_is_exp() {
-        assert_abs_diff_eq!(derivative(f64::exp, 0.7, 1e-5), 0.7f64.exp(), epsilon = 1e-9);
+    fn central_difference_error_is_order_h_squared() {
+        // d/dx x³ at 1 is 3; the central difference gives 3 + h² exactly.
+        let g = central_differences(|t| t[0] * t[0] * t[0], &array![1.0], 1e-3);
+        assert_abs_diff_eq!(g[0], 3.0 + 1e-6, epsilon = 1e-9);
     }
 
     #[test]
@@ -186,5 +138,13 @@ mod tests {
     fn gradient_check_rejects_shape_mismatch() {
         let err = check_gradient(|t| t.sum(), &array![1.0, 2.0], &array![1.0], 1e-5).unwrap_err();
         assert!(err.to_string().contains("[1]") && err.to_string().contains("[2]"));
+    }
+
+    #[test]
+    fn display_lists_each_parameter_and_the_largest_error() {
+        let check = check_gradient(|t| t.sum(), &array![1.0, 2.0], &array![1.0, 1.0], 1e-5).unwrap();
+        let text = check.to_string();
+        assert_eq!(text.lines().count(), 4, "{text}");
+        assert!(text.lines().last().unwrap().starts_with("max relative error: "), "{text}");
     }
 }

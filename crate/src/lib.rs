@@ -7,7 +7,7 @@
 //! |-----------------------------------------|------------------------------------------|
 //! | `np.random.seed(42); np.random.rand(3)` | `RandomState::new(42).rand(3)`           |
 //! | `torch.manual_seed(0); torch.rand(100)` | `TorchGenerator::new(0).rand(100)`       |
-//! | `nn.Linear(1, 1)`                       | `Linear::torch_init(1, 1, &mut generator)` |
+//! | `nn.Linear(1, 1)`                       | `Linear::torch_init(1, 1, &mut rng)`       |
 //! | `layer(x)`                              | `layer.forward(&x)?`                     |
 //! | `nn.MSELoss()(y_pred, y)`               | `Loss::Mse.value(&y_pred, &y)?`          |
 //! | `loss.backward()`                       | `layer.backward(&x, &Loss::Mse.grad(&y_pred, &y)?)?` |

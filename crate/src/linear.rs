@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! PyTorch                                  labkit
-//! layer = nn.Linear(1, 1)                  let mut layer = Linear::torch_init(1, 1, &mut generator);
+//! layer = nn.Linear(1, 1)                  let mut layer = Linear::torch_init(1, 1, &mut rng);
 //! y_pred = layer(x)                        let y_pred = layer.forward(&x)?;
 //! loss.backward()                          let grads = layer.backward(&x, &dloss_dpred)?;
 //! layer.weight.grad, layer.bias.grad       grads.weights, grads.bias
@@ -10,7 +10,7 @@
 
 use ndarray::{Array1, Array2, ArrayBase, Axis, Data, Ix1, Ix2};
 
-use crate::error::{LabError, Result};
+use crate::error::{check_shapes, Result};
 use crate::rng::TorchGenerator;
 
 /// `ŷ = x·W + b` for a batch `x` of shape (n, in): `W` is (in, out), `b` is (out).
@@ -47,16 +47,13 @@ impl Linear {
     /// A layer with the given weights (in, out) and bias (out).
     /// Fails if `bias.len() != weights.ncols()`.
     pub fn new(weights: Array2<f64>, bias: Array1<f64>) -> Result<Self> {
-        if bias.len() != weights.ncols() {
-            return Err(LabError::Shape {
-                op: "Linear::new",
-                left_name: "weights",
-                left: weights.shape().to_vec(),
-                right_name: "bias",
-                right: bias.shape().to_vec(),
-                rule: format!("bias.len() == weights.ncols(), but {} != {}", bias.len(), weights.ncols()),
-            });
-        }
+        check_shapes(
+            bias.len() == weights.ncols(),
+            "Linear::new",
+            ("weights", weights.shape()),
+            ("bias", bias.shape()),
+            "bias.len() == weights.ncols()",
+        )?;
         Ok(Linear { weights, bias })
     }
 
@@ -68,28 +65,32 @@ impl Linear {
         }
     }
 
-    /// PyTorch's default initialisation of `nn.Linear(in, out)`: every weight and bias
-    /// drawn from U(−1/√in, 1/√in), weights first, from the same stream as PyTorch.
+    /// PyTorch's initialisation of `nn.Linear(in, out)`, drawn from `rng` as PyTorch draws it:
+    /// first the weight (out × in, row-major), then the bias (out), every value from
+    /// U(−1/√in, 1/√in) in float32, widened to f64.
+    ///
+    /// PyTorch computes the weight bound as `kaiming_uniform_(a=√5)` does, gain·√(3/in) with
+    /// gain = √(2/(1+a²)); that equals 1/√in up to rounding, and is computed the same way here.
+    /// PyTorch stores the weight as (out, in) and computes x·Wᵀ + b; here `weights` is its
+    /// transpose, (in, out).
     ///
     /// # Example
     /// ```
     /// use labkit::{Linear, TorchGenerator};
-    /// let layer = Linear::torch_init(1, 1, &mut TorchGenerator::new(42));
-    /// assert!(layer.weights[[0, 0]].abs() <= 1.0 && layer.bias[0].abs() <= 1.0);
+    /// let mut rng = TorchGenerator::new(0);
+    /// let layer = Linear::torch_init(3, 2, &mut rng); // nn.Linear(3, 2)
+    /// assert_eq!((layer.weights.dim(), layer.bias.len()), ((3, 2), 2));
+    /// assert!(layer.weights.iter().all(|w| w.abs() <= 1.0 / 3f64.sqrt()));
     /// ```
-    pub fn torch_init(in_features: usize, out_features: usize, generator: &mut TorchGenerator) -> Self {
-        let (w, b) = generator.linear_init(in_features, out_features);
-        Linear { weights: w.mapv(f64::from), bias: b.mapv(f64::from) }
-    }
-
-    /// Number of input features (rows of `W`).
-    pub fn in_features(&self) -> usize {
-        self.weights.nrows()
-    }
-
-    /// Number of outputs (columns of `W`).
-    pub fn out_features(&self) -> usize {
-        self.weights.ncols()
+    pub fn torch_init(in_features: usize, out_features: usize, rng: &mut TorchGenerator) -> Self {
+        let fan_in = in_features as f64;
+        let a = 5f64.sqrt();
+        let gain = (2.0 / (1.0 + a * a)).sqrt();
+        let w_bound = (3f64.sqrt() * (gain / fan_in.sqrt())) as f32;
+        let b_bound = (1.0 / fan_in.sqrt()) as f32;
+        let weight: Array2<f32> = rng.uniform(-w_bound, w_bound, (out_features, in_features));
+        let bias: Array1<f32> = rng.uniform(-b_bound, b_bound, out_features);
+        Linear { weights: weight.t().as_standard_layout().mapv(f64::from), bias: bias.mapv(f64::from) }
     }
 
     /// Forward pass `ŷ = x·W + b` for `x` of shape (n, in); returns (n, out).
@@ -128,17 +129,14 @@ impl Linear {
         S2: Data<Elem = f64>,
     {
         self.check_input("Linear::backward", x)?;
-        let expected = [x.nrows(), self.out_features()];
-        if grad_output.shape() != expected {
-            return Err(LabError::Shape {
-                op: "Linear::backward",
-                left_name: "grad_output",
-                left: grad_output.shape().to_vec(),
-                right_name: "forward output",
-                right: expected.to_vec(),
-                rule: "grad_output.shape() == (x.nrows(), weights.ncols())".to_string(),
-            });
-        }
+        let expected = [x.nrows(), self.weights.ncols()];
+        check_shapes(
+            grad_output.shape() == expected,
+            "Linear::backward",
+            ("grad_output", grad_output.shape()),
+            ("forward output", &expected),
+            "grad_output.shape() == (x.nrows(), weights.ncols())",
+        )?;
         Ok(LinearGrads {
             weights: x.t().dot(grad_output),
             bias: grad_output.sum_axis(Axis(0)),
@@ -146,17 +144,8 @@ impl Linear {
     }
 
     fn check_input<S: Data<Elem = f64>>(&self, op: &'static str, x: &ArrayBase<S, Ix2>) -> Result<()> {
-        if x.ncols() == self.in_features() {
-            return Ok(());
-        }
-        Err(LabError::Shape {
-            op,
-            left_name: "x",
-            left: x.shape().to_vec(),
-            right_name: "weights",
-            right: self.weights.shape().to_vec(),
-            rule: format!("x.ncols() == weights.nrows(), but {} != {}", x.ncols(), self.in_features()),
-        })
+        let agree = x.ncols() == self.weights.nrows();
+        check_shapes(agree, op, ("x", x.shape()), ("weights", self.weights.shape()), "x.ncols() == weights.nrows()")
     }
 }
 
@@ -212,6 +201,33 @@ mod tests {
             minus.bias[k] -= h;
             assert_abs_diff_eq!(*g, (loss(&plus) - loss(&minus)) / (2.0 * h), epsilon = 1e-6);
         }
+    }
+
+    #[test]
+    fn torch_init_matches_pytorch_bit_for_bit() {
+        // torch.manual_seed(42); randn(1, 1) twice, randn(1), randn(1, 1); nn.Linear(1, 1)
+        let mut rng = TorchGenerator::new(42);
+        let _: Array2<f32> = rng.randn((1, 1));
+        let _: Array2<f32> = rng.randn((1, 1));
+        let _: Array1<f32> = rng.randn(1);
+        let _: Array2<f32> = rng.randn((1, 1));
+        let layer = Linear::torch_init(1, 1, &mut rng);
+        assert_eq!((layer.weights[[0, 0]], layer.bias[0]), (0.8815429210662842, -0.7336281538009644));
+        // the article: torch.manual_seed(42); randn(100, 1) twice; nn.Linear(1, 1)
+        let mut rng = TorchGenerator::new(42);
+        let _: Array2<f32> = rng.randn((100, 1));
+        let _: Array2<f32> = rng.randn((100, 1));
+        let layer = Linear::torch_init(1, 1, &mut rng);
+        assert_eq!((layer.weights[[0, 0]], layer.bias[0]), (0.48010575771331787, 0.8415044546127319));
+    }
+
+    #[test]
+    fn torch_init_weights_are_the_transpose_of_pytorchs() {
+        // nn.Linear(3, 2).weight is (2, 3), drawn row-major from U(−1/√3, 1/√3).
+        let layer = Linear::torch_init(3, 2, &mut TorchGenerator::new(5));
+        let bound = (1.0 / 3f64.sqrt()) as f32;
+        let drawn = TorchGenerator::new(5).rand(6).mapv(|x| f64::from(x * (2.0 * bound) - bound));
+        assert_eq!(layer.weights.t().iter().copied().collect::<Vec<_>>(), drawn.to_vec());
     }
 
     #[test]

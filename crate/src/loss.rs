@@ -83,7 +83,7 @@ impl Loss {
     }
 
     /// Short name used in messages: "MSE", "half MSE" or "MAE".
-    pub fn name(&self) -> &'static str {
+    fn name(&self) -> &'static str {
         match self {
             Loss::Mse => "MSE",
             Loss::HalfMse => "half MSE",

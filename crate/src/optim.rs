@@ -1,5 +1,4 @@
-//! Optimizers with PyTorch's update rules and defaults: [`Sgd`] (optionally with
-//! momentum) and [`Adam`].
+//! Optimizers with PyTorch's update rules and defaults: [`Sgd`] and [`Adam`].
 //!
 //! ```text
 //! PyTorch                                        labkit
@@ -9,39 +8,29 @@
 //! There is no `zero_grad()`: `backward` returns fresh gradients instead of adding
 //! them to a `.grad` field.
 
-use ndarray::{ArrayD, ArrayViewD, ArrayViewMutD, Zip};
+use ndarray::{Array, Dimension, Zip};
 
 use crate::linear::{Linear, LinearGrads};
 
-/// Something that updates parameters from their gradients.
+/// Something that updates a [`Linear`] layer from its gradients: `optimizer.step()`.
+///
+/// Extension point: implement it for your own update rule and [`fit`](crate::fit) uses it.
 pub trait Optimizer {
-    /// Updates one parameter array in place. `slot` names the parameter across steps,
-    /// so that state such as momentum stays attached to it.
-    fn update(&mut self, slot: usize, param: ArrayViewMutD<'_, f64>, grad: ArrayViewD<'_, f64>);
-
-    /// Called once at the start of each [`step`](Optimizer::step).
-    fn begin_step(&mut self) {}
+    /// Updates the layer's weights and bias from `grads` (as returned by `layer.backward`).
+    fn step(&mut self, layer: &mut Linear, grads: &LinearGrads);
 
     /// The learning rate, used in divergence messages.
     fn learning_rate(&self) -> f64;
-
-    /// `optimizer.step()` for a [`Linear`] layer: weights are slot 0, bias slot 1.
-    ///
-    /// Panics if `grads` do not have the layer's shapes (they always do when they
-    /// come from `layer.backward`).
-    fn step(&mut self, layer: &mut Linear, grads: &LinearGrads) {
-        assert_eq!(layer.weights.shape(), grads.weights.shape(), "weights and their gradient differ in shape");
-        assert_eq!(layer.bias.shape(), grads.bias.shape(), "bias and its gradient differ in shape");
-        self.begin_step();
-        self.update(0, layer.weights.view_mut().into_dyn(), grads.weights.view().into_dyn());
-        self.update(1, layer.bias.view_mut().into_dyn(), grads.bias.view().into_dyn());
-    }
 }
 
-/// Stochastic gradient descent, `torch.optim.SGD(params, lr, momentum)`:
-///
-/// without momentum `θ ← θ − lr·g`; with momentum μ the velocity `v ← μ·v + g`
-/// (`v = g` on the first step) and `θ ← θ − lr·v`.
+/// Panics unless `grads` have the layer's shapes (they always do when they come from
+/// `layer.backward`); ndarray would otherwise broadcast a (1, 1) gradient silently.
+fn assert_same_shapes(layer: &Linear, grads: &LinearGrads) {
+    assert_eq!(layer.weights.shape(), grads.weights.shape(), "weights and their gradient differ in shape");
+    assert_eq!(layer.bias.shape(), grads.bias.shape(), "bias and its gradient differ in shape");
+}
+
+/// Gradient descent, `torch.optim.SGD(params, lr)`: `θ ← θ − lr·g` for every parameter.
 ///
 /// # Example
 /// ```
@@ -55,35 +44,20 @@ pub trait Optimizer {
 pub struct Sgd {
     /// Learning rate.
     pub lr: f64,
-    /// Momentum μ (0 for plain gradient descent).
-    pub momentum: f64,
-    velocity: Vec<Option<ArrayD<f64>>>,
 }
 
 impl Sgd {
-    /// Plain gradient descent with learning rate `lr`.
+    /// Gradient descent with learning rate `lr`.
     pub fn new(lr: f64) -> Self {
-        Sgd { lr, momentum: 0.0, velocity: Vec::new() }
-    }
-
-    /// Gradient descent with momentum μ (PyTorch's dampening 0, not Nesterov).
-    pub fn with_momentum(lr: f64, momentum: f64) -> Self {
-        Sgd { lr, momentum, velocity: Vec::new() }
+        Sgd { lr }
     }
 }
 
 impl Optimizer for Sgd {
-    fn update(&mut self, slot: usize, mut param: ArrayViewMutD<'_, f64>, grad: ArrayViewD<'_, f64>) {
-        if self.momentum == 0.0 {
-            param.scaled_add(-self.lr, &grad);
-            return;
-        }
-        let v = state_slot(&mut self.velocity, slot);
-        match v {
-            Some(v) => Zip::from(&mut *v).and(&grad).for_each(|v, &g| *v = self.momentum * *v + g),
-            None => *v = Some(grad.to_owned()),
-        }
-        param.scaled_add(-self.lr, v.as_ref().expect("set above"));
+    fn step(&mut self, layer: &mut Linear, grads: &LinearGrads) {
+        assert_same_shapes(layer, grads);
+        layer.weights.scaled_add(-self.lr, &grads.weights);
+        layer.bias.scaled_add(-self.lr, &grads.bias);
     }
 
     fn learning_rate(&self) -> f64 {
@@ -91,7 +65,8 @@ impl Optimizer for Sgd {
     }
 }
 
-/// Adam, `torch.optim.Adam(params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8)`. At step t:
+/// Adam, `torch.optim.Adam(params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8)`. At step t, for
+/// every parameter θ with gradient g and running averages m (of g) and v (of g²), both 0 at first:
 ///
 /// ```text
 /// m ← m + (1 − β₁)(g − m)          v ← β₂·v + (1 − β₂)·g²
@@ -115,47 +90,45 @@ pub struct Adam {
     pub betas: (f64, f64),
     /// ε added to the denominator for numerical stability.
     pub eps: f64,
+    /// The number of steps taken, t.
     t: i32,
-    moments: Vec<Option<(ArrayD<f64>, ArrayD<f64>)>>,
+    /// m and v, shaped like the gradients; `None` before the first step.
+    moments: Option<(LinearGrads, LinearGrads)>,
 }
 
 impl Adam {
     /// Adam with PyTorch's defaults and learning rate `lr`.
     pub fn new(lr: f64) -> Self {
-        Adam { lr, betas: (0.9, 0.999), eps: 1e-8, t: 0, moments: Vec::new() }
-    }
-}
-
-impl Optimizer for Adam {
-    fn begin_step(&mut self) {
-        self.t += 1;
+        Adam { lr, betas: (0.9, 0.999), eps: 1e-8, t: 0, moments: None }
     }
 
-    fn update(&mut self, slot: usize, mut param: ArrayViewMutD<'_, f64>, grad: ArrayViewD<'_, f64>) {
+    /// The update above for one parameter array `theta` with its `m`, `v` and gradient `g`.
+    fn update<D: Dimension>(&self, theta: &mut Array<f64, D>, m: &mut Array<f64, D>, v: &mut Array<f64, D>, g: &Array<f64, D>) {
         let (b1, b2) = self.betas;
-        let t = self.t.max(1); // `update` called without `begin_step` counts as step 1
-        let (m, v) = state_slot(&mut self.moments, slot)
-            .get_or_insert_with(|| (ArrayD::zeros(grad.raw_dim()), ArrayD::zeros(grad.raw_dim())));
-        let step_size = self.lr / (1.0 - b1.powi(t));
-        let bias_correction2_sqrt = (1.0 - b2.powi(t)).sqrt();
-        Zip::from(&mut param).and(m).and(v).and(&grad).for_each(|p, m, v, &g| {
+        let step_size = self.lr / (1.0 - b1.powi(self.t));
+        let bias_correction2_sqrt = (1.0 - b2.powi(self.t)).sqrt();
+        Zip::from(theta).and(m).and(v).and(g).for_each(|p, m, v, &g| {
             *m += (1.0 - b1) * (g - *m);
             *v = b2 * *v + (1.0 - b2) * g * g;
             *p -= step_size * *m / (v.sqrt() / bias_correction2_sqrt + self.eps);
         });
     }
+}
+
+impl Optimizer for Adam {
+    fn step(&mut self, layer: &mut Linear, grads: &LinearGrads) {
+        assert_same_shapes(layer, grads);
+        self.t += 1;
+        let zeros = || LinearGrads { weights: Array::zeros(grads.weights.raw_dim()), bias: Array::zeros(grads.bias.raw_dim()) };
+        let (mut m, mut v) = self.moments.take().unwrap_or_else(|| (zeros(), zeros()));
+        self.update(&mut layer.weights, &mut m.weights, &mut v.weights, &grads.weights);
+        self.update(&mut layer.bias, &mut m.bias, &mut v.bias, &grads.bias);
+        self.moments = Some((m, v));
+    }
 
     fn learning_rate(&self) -> f64 {
         self.lr
     }
-}
-
-/// The state kept for parameter `slot`, growing the list on first use.
-fn state_slot<T>(states: &mut Vec<Option<T>>, slot: usize) -> &mut Option<T> {
-    if states.len() <= slot {
-        states.resize_with(slot + 1, || None);
-    }
-    &mut states[slot]
 }
 
 #[cfg(test)]
@@ -169,14 +142,19 @@ mod tests {
     }
 
     #[test]
-    fn sgd_momentum_matches_hand_computed_steps() {
-        // μ = 0.9, lr = 0.1, gradients 1 then 1: v = 1 then 1.9; θ = −0.1 then −0.29.
-        let mut layer = Linear::zeros(1, 1);
-        let mut opt = Sgd::with_momentum(0.1, 0.9);
-        opt.step(&mut layer, &grads(1.0, 0.0));
-        assert_abs_diff_eq!(layer.weights[[0, 0]], -0.1, epsilon = 1e-15);
-        opt.step(&mut layer, &grads(1.0, 0.0));
-        assert_abs_diff_eq!(layer.weights[[0, 0]], -0.29, epsilon = 1e-15);
+    fn sgd_moves_each_parameter_against_its_gradient_times_lr() {
+        let mut layer = Linear::new(array![[1.0], [2.0]], array![0.5]).unwrap();
+        let g = LinearGrads { weights: array![[4.0], [-2.0]], bias: array![1.0] };
+        Sgd::new(0.25).step(&mut layer, &g);
+        // 1 − 0.25·4 = 0, 2 − 0.25·(−2) = 2.5, 0.5 − 0.25·1 = 0.25 (all exact in binary)
+        assert_eq!((layer.weights[[0, 0]], layer.weights[[1, 0]], layer.bias[0]), (0.0, 2.5, 0.25));
+    }
+
+    #[test]
+    #[should_panic(expected = "differ in shape")]
+    fn a_gradient_of_another_shape_is_not_broadcast() {
+        let mut layer = Linear::zeros(2, 1);
+        Sgd::new(0.1).step(&mut layer, &grads(1.0, 0.0));
     }
 
     #[test]

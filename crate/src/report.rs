@@ -14,11 +14,12 @@
 
 use ndarray::{ArrayBase, Data, Dimension};
 
-/// What a record line starts with.
-pub const RECORD_PREFIX: &str = "@labkit-record ";
+/// What a record line starts with (the grader's `judge.py` looks for it).
+const RECORD_PREFIX: &str = "@labkit-record ";
 
 /// A value the grader can compare: its shape (`[]` for a number) and its elements in
 /// row-major order, as `f64` (integers up to 2⁵³ and booleans, as 0 or 1, are exact).
+/// Extension point: implement it for your own type to `report` values of that type.
 pub trait Reportable {
     /// `(shape, values)`.
     fn shape_and_values(&self) -> (Vec<usize>, Vec<f64>);
@@ -102,14 +103,7 @@ impl<T: Reportable + ?Sized> Reportable for &T {
 }
 
 /// The record line for `value` under `name` (without the newline).
-///
-/// # Example
-/// ```
-/// use labkit::{array, record};
-/// assert_eq!(record("w", &array![[0.5], [-2.0]]), r#"@labkit-record {"name":"w","shape":[2,1],"values":[0.5,-2.0]}"#);
-/// assert_eq!(record("nan", f64::NAN), r#"@labkit-record {"name":"nan","shape":[],"values":[NaN]}"#);
-/// ```
-pub fn record<V: Reportable>(name: &str, value: V) -> String {
+fn record<V: Reportable>(name: &str, value: V) -> String {
     let (shape, values) = value.shape_and_values();
     let shape: Vec<String> = shape.iter().map(usize::to_string).collect();
     let values: Vec<String> = values.iter().map(|&v| json_number(v)).collect();
@@ -121,7 +115,9 @@ pub fn record<V: Reportable>(name: &str, value: V) -> String {
     )
 }
 
-/// Prints [`record`]`(name, value)` on its own line of standard output.
+/// Prints the record line for `value` under `name` on its own line of standard output, e.g.
+/// `report("w", &array![[0.5], [-2.0]])` prints
+/// `@labkit-record {"name":"w","shape":[2,1],"values":[0.5,-2.0]}`.
 pub fn report<V: Reportable>(name: &str, value: V) {
     println!("{}", record(name, value));
 }
@@ -174,6 +170,13 @@ mod tests {
         assert!(record("a", array![[1.0, 2.0, 3.0]].t()).ends_with(r#""shape":[3,1],"values":[1.0,2.0,3.0]}"#));
         assert!(record("b", true).ends_with(r#""values":[1.0]}"#));
         assert!(record("e", Vec::<f64>::new()).ends_with(r#""shape":[0],"values":[]}"#));
+    }
+
+    #[test]
+    fn a_column_is_reported_with_its_shape_in_row_major_order() {
+        let line = record("w", array![[0.5], [-2.0]]);
+        assert_eq!(line, r#"@labkit-record {"name":"w","shape":[2,1],"values":[0.5,-2.0]}"#);
+        assert_eq!(record("nan", f64::NAN), r#"@labkit-record {"name":"nan","shape":[],"values":[NaN]}"#);
     }
 
     #[test]

@@ -13,15 +13,7 @@ use ndarray::{ArrayBase, Data, Dimension};
 /// ((r₀ + r₁) + (r₂ + r₃)) + ((r₄ + r₅) + (r₆ + r₇)), then the last n mod 8 numbers are
 /// added one by one; longer slices are split in two (at a multiple of 8) and the halves
 /// summed the same way. Fewer than 8 numbers are added left to right.
-///
-/// # Example
-/// ```
-/// use labkit::numpy_sum;
-/// let tenths = [0.1; 10];
-/// assert_eq!(numpy_sum(&tenths), 1.0);                       // np.full(10, 0.1).sum()
-/// assert_eq!(tenths.iter().sum::<f64>(), 0.9999999999999999); // left to right
-/// ```
-pub fn numpy_sum(a: &[f64]) -> f64 {
+fn numpy_sum(a: &[f64]) -> f64 {
     let n = a.len();
     if n < 8 {
         return a.iter().fold(0.0, |sum, &v| sum + v);
@@ -45,13 +37,15 @@ pub fn numpy_sum(a: &[f64]) -> f64 {
     sum
 }
 
-/// `a.mean()` as NumPy computes it: [`numpy_sum`] of the elements in row-major order,
-/// divided by their number (NaN for an empty array, as NumPy).
+/// `a.mean()` as NumPy computes it: the elements in row-major order, summed in NumPy's
+/// pairwise order (`numpy_sum` above), divided by their number (NaN for an empty array).
 ///
 /// # Example
 /// ```
-/// use labkit::{array, numpy_mean};
-/// assert_eq!(numpy_mean(&array![[1.0], [2.0], [4.5]]), 2.5);
+/// use labkit::{numpy_mean, Array1};
+/// let tenths = Array1::from_elem(10, 0.1);
+/// assert_eq!(numpy_mean(&tenths), 0.1);                              // np.full(10, 0.1).mean()
+/// assert_eq!(tenths.iter().sum::<f64>() / 10.0, 0.09999999999999999); // added left to right
 /// ```
 pub fn numpy_mean<S: Data<Elem = f64>, D: Dimension>(a: &ArrayBase<S, D>) -> f64 {
     let values: Vec<f64> = a.iter().copied().collect();

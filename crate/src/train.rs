@@ -18,10 +18,6 @@ pub struct History {
     pub weights: Vec<Array2<f64>>,
     /// The bias at each epoch.
     pub bias: Vec<Array1<f64>>,
-    /// `∂L/∂W` at each epoch.
-    pub grad_weights: Vec<Array2<f64>>,
-    /// `∂L/∂b` at each epoch.
-    pub grad_bias: Vec<Array1<f64>>,
 }
 
 impl History {
@@ -113,8 +109,6 @@ where
         history.loss.push(value);
         history.weights.push(layer.weights.clone());
         history.bias.push(layer.bias.clone());
-        history.grad_weights.push(grads.weights.clone());
-        history.grad_bias.push(grads.bias.clone());
         optimizer.step(layer, &grads);
     }
     Ok(history)
@@ -149,8 +143,11 @@ mod tests {
         let mut layer = Linear::zeros(1, 1);
         let h = fit(&mut layer, &x, &y, Loss::Mse, &mut Sgd::new(0.1), 2).unwrap();
         assert_eq!(h.loss[0], 4.0); // (0 − 2)² at the zero initialisation
-        assert_eq!(h.weights[0], array![[0.0]]);
-        assert_eq!(h.grad_weights[0], array![[-4.0]]); // 2·(0 − 2)·1
+        assert_eq!((h.weights[0][[0, 0]], h.bias[0][0]), (0.0, 0.0));
+        // one step of 0.1 along −∂L/∂w = −2·(0 − 2)·1 = 4, likewise for b: the second record
+        assert_abs_diff_eq!(h.weights[1][[0, 0]], 0.4, epsilon = 1e-15);
+        assert_abs_diff_eq!(h.bias[1][0], 0.4, epsilon = 1e-15);
+        assert_eq!(h.loss.len(), 2);
     }
 
     #[test]

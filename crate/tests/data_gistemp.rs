@@ -136,6 +136,6 @@ mod polars_reader {
         let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/gistemp_global_land_ocean_nasa_layout.csv");
         assert_eq!(gistemp::read_csv(path).unwrap().height(), 143);
         let err = gistemp::read_csv("no/such/file.csv").unwrap_err();
-        assert!(err.to_string().starts_with("no/such/file.csv: "), "{err}");
+        assert!(err.to_string().starts_with("could not read no/such/file.csv: "), "{err}");
     }
 }

@@ -11,12 +11,12 @@
 //! [`xy`] reads the bundled January-2023 release (1880–2022, the lab's vintage) offline.
 //! Feature `polars` adds `DataFrame`s (`read_csv`); `download` adds `download` and `load`.
 
-#[cfg(feature = "download")]
-pub use super::download::{download, load, Source};
 use crate::error::{LabError, Result};
 use ndarray::Array2;
 #[cfg(feature = "polars")]
 use polars::prelude::*;
+#[cfg(feature = "download")]
+use std::{fmt, time::Duration};
 
 /// The URL the lab passes to `pd.read_csv`. It serves NASA's latest release: more years than
 /// the bundled copy, and slightly revised old values.
@@ -130,7 +130,11 @@ pub fn read_csv(text_or_path: &str) -> Result<DataFrame> {
     let (text, source) = if text_or_path.contains('\n') {
         (text_or_path.to_string(), "CSV text")
     } else {
-        let text = std::fs::read_to_string(text_or_path).map_err(|e| data_error(text_or_path, None, e.to_string()))?;
+        let text = std::fs::read_to_string(text_or_path).map_err(|e| LabError::Io {
+            action: "read",
+            path: text_or_path.to_string(),
+            reason: e.to_string(),
+        })?;
         (text, text_or_path)
     };
     let columns = [("Year", DataType::Int64), ("No_Smoothing", DataType::Float64), ("Lowess(5)", DataType::Float64)];
@@ -179,6 +183,90 @@ pub fn xy_from_df(df: &DataFrame) -> Result<(Array2<f64>, Array2<f64>)> {
     match (x, y) {
         (Some(x), Some(y)) => Ok((column(x), column(y))),
         _ => Err(fail("Year or No_Smoothing has missing values".into())),
+    }
+}
+
+/// How messages name the bundled copy.
+#[cfg(feature = "download")]
+const BUNDLED_NAME: &str = "the bundled copy (NASA GISTEMP v4, January 2023, 1880–2022)";
+
+/// Where the `DataFrame` returned by [`load`] came from.
+///
+/// # Example
+/// ```
+/// use labkit::gistemp::Source;
+/// let source = Source::Bundled { reason: "no network".into() };
+/// assert!(source.to_string().starts_with("the bundled copy"));
+/// ```
+#[cfg(feature = "download")]
+#[derive(Debug, Clone, PartialEq)]
+pub enum Source {
+    /// Downloaded from this URL.
+    Downloaded(String),
+    /// The copy shipped with the crate, used because the download failed for `reason`.
+    Bundled {
+        /// Why the download failed.
+        reason: String,
+    },
+}
+
+#[cfg(feature = "download")]
+impl fmt::Display for Source {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Source::Downloaded(url) => write!(f, "downloaded from {url}"),
+            Source::Bundled { reason } => write!(f, "{BUNDLED_NAME}: {reason}"),
+        }
+    }
+}
+
+/// Downloads GISTEMP CSV text from `url` (usually [`NASA_URL`]).
+///
+/// Fails with [`LabError::Download`] naming the URL and the reason if the whole request takes
+/// longer than `timeout`, the connection fails, the status is not 2xx, the body exceeds 1 MB,
+/// or the body is not GISTEMP CSV (by [`xy_from_csv`]), e.g. an HTML page.
+///
+/// # Example
+/// ```no_run
+/// use labkit::gistemp;
+/// let text = gistemp::download(gistemp::NASA_URL, std::time::Duration::from_secs(10))?;
+/// let df = gistemp::read_csv(&text)?;
+/// # Ok::<(), labkit::LabError>(())
+/// ```
+#[cfg(feature = "download")]
+pub fn download(url: &str, timeout: Duration) -> Result<String> {
+    let fail = |reason: String| LabError::Download { url: url.to_string(), reason };
+    let text = super::download::fetch(url, timeout)?;
+    if text.trim_start().starts_with('<') {
+        return Err(fail("not GISTEMP CSV but an HTML page".into()));
+    }
+    xy_from_csv(&text, "the body").map_err(|e| fail(format!("not GISTEMP CSV ({e})")))?;
+    Ok(text)
+}
+
+/// The GISTEMP `DataFrame`: downloaded from `url` if possible, else the bundled copy.
+///
+/// On failure it prints one line saying why, e.g. `could not download https://…/graph.csv:
+/// timed out after 5 s — using the bundled copy (NASA GISTEMP v4, January 2023, 1880–2022)`,
+/// and returns [`Source::Bundled`] with that reason: a notebook always gets data.
+///
+/// # Example
+/// ```
+/// use labkit::gistemp::{self, Source};
+/// // Nothing serves GISTEMP on port 9 here, so this falls back.
+/// let (df, source) = gistemp::load("http://127.0.0.1:9/graph.csv", std::time::Duration::from_secs(2));
+/// assert!(matches!(source, Source::Bundled { .. }));
+/// assert_eq!(df.height(), 143);
+/// ```
+#[cfg(feature = "download")]
+pub fn load(url: &str, timeout: Duration) -> (DataFrame, Source) {
+    match download(url, timeout).and_then(|text| read_csv(&text)) {
+        Ok(df) => (df, Source::Downloaded(url.to_string())),
+        Err(error) => {
+            println!("{error} — using {BUNDLED_NAME}");
+            let df = bundled().expect("the bundled CSV is valid");
+            (df, Source::Bundled { reason: error.to_string() })
+        }
     }
 }
 

@@ -15,10 +15,8 @@ pub mod gistemp;
 pub struct Lab04 {
     /// 100 inputs in [0, 1).
     pub x: Array1<f64>,
-    /// Targets `4 x + noise − 1`.
+    /// Targets `4 x + η − 1`, η Student-t noise with 2 degrees of freedom.
     pub y: Array1<f64>,
-    /// The Student-t noise (2 degrees of freedom) that was added.
-    pub noise: Array1<f64>,
 }
 
 /// lab04's data, computed in float32 as PyTorch does and widened to f64:
@@ -34,14 +32,14 @@ pub struct Lab04 {
 /// ```
 /// let data = labkit::lab04();
 /// assert!((data.x[0] - 0.49625658988952637).abs() < 1e-12); // torch.rand(100)[0]
-/// assert!((data.y[0] - (4.0 * data.x[0] + data.noise[0] - 1.0)).abs() < 1e-6);
+/// assert!((data.y[0] - (4.0 * data.x[0] - 2.4238176345825195 - 1.0)).abs() < 1e-5); // StudentT noise[0]
 /// ```
 pub fn lab04() -> Lab04 {
-    let mut generator = TorchGenerator::new(0);
-    let x: Array1<f32> = generator.rand(100);
-    let noise: Array1<f32> = generator.student_t(2.0, 100);
+    let mut rng = TorchGenerator::new(0);
+    let x: Array1<f32> = rng.rand(100);
+    let noise: Array1<f32> = rng.student_t(2.0, 100);
     let y = (&x * 4.0_f32 + &noise) + (-1.0_f32);
-    Lab04 { x: x.mapv(f64::from), y: y.mapv(f64::from), noise: noise.mapv(f64::from) }
+    Lab04 { x: x.mapv(f64::from), y: y.mapv(f64::from) }
 }
 
 /// The deep.TEACHING dataset: `y = 5 + 2 x + η`, η standard normal.
@@ -70,9 +68,9 @@ pub struct DeepTeaching {
 /// assert!(data.x.iter().all(|&x| (0.0..10.0).contains(&x)));
 /// ```
 pub fn deep_teaching() -> DeepTeaching {
-    let mut rs = RandomState::new(42);
-    let x: Array1<f32> = rs.uniform(0.0, 10.0, 100).mapv(|v| v as f32);
-    let noise: Array1<f64> = rs.randn(100);
+    let mut rng = RandomState::new(42);
+    let x: Array1<f32> = rng.uniform(0.0, 10.0, 100).mapv(|v| v as f32);
+    let noise: Array1<f64> = rng.randn(100);
     let y = Zip::from(&x).and(&noise).map_collect(|&x, &eta| (f64::from(5.0_f32 + 2.0 * x) + eta) as f32);
     DeepTeaching { x: x.mapv(f64::from), y: y.mapv(f64::from) }
 }
@@ -118,25 +116,28 @@ pub struct FiveSteps {
 /// assert_eq!(data.x_val.dim(), (20, 1));
 /// ```
 pub fn five_steps() -> FiveSteps {
-    let mut rs = RandomState::new(42);
-    let x: Array2<f64> = rs.rand((100, 1));
-    let epsilon = 0.1 * rs.randn((100, 1));
+    let mut rng = RandomState::new(42);
+    let x: Array2<f64> = rng.rand((100, 1));
+    let epsilon = 0.1 * rng.randn((100, 1));
     let y = (0.5 + -3.0 * &x) + &epsilon;
     let mut idx: Vec<usize> = (0..100).collect();
-    rs.shuffle(&mut idx);
+    rng.shuffle(&mut idx);
     let (train_idx, val_idx) = (idx[..80].to_vec(), idx[80..].to_vec());
     let (x_train, y_train) = (x.select(Axis(0), &train_idx), y.select(Axis(0), &train_idx));
     let (x_val, y_val) = (x.select(Axis(0), &val_idx), y.select(Axis(0), &val_idx));
     FiveSteps { x, y, train_idx, val_idx, x_train, y_train, x_val, y_val }
 }
 
-/// The article's dataset plus the generator, ready to draw `nn.Linear`'s initial weights.
+/// The dataset of the article "Basics of Supervised Learning - Linear Regression" (the
+/// learning-rates lab), plus the generator, ready to draw `nn.Linear`'s initial weights.
+#[derive(Debug, Clone)]
 pub struct Article {
     /// 100 standard-normal inputs, shape (100, 1), float32 values.
     pub x: Array2<f64>,
     /// Targets `2.5 x + 1 + 0.5 η`, shape (100, 1), float32 values.
     pub y: Array2<f64>,
-    /// The generator after the data: `rng.linear_init(1, 1)` gives the article's `nn.Linear(1, 1)`.
+    /// The generator after the data: `Linear::torch_init(1, 1, &mut rng)` gives the article's
+    /// `nn.Linear(1, 1)`.
     pub rng: TorchGenerator,
 }
 
@@ -153,8 +154,8 @@ pub struct Article {
 /// ```
 /// let mut data = labkit::article();
 /// assert!((data.x[[0, 0]] - 1.9269152879714966).abs() < 1e-5);
-/// let (weight, _bias) = data.rng.linear_init(1, 1); // model = nn.Linear(1, 1)
-/// assert!((weight[[0, 0]] - 0.48010575771331787).abs() < 1e-6);
+/// let model = labkit::Linear::torch_init(1, 1, &mut data.rng); // nn.Linear(1, 1)
+/// assert_eq!(model.weights[[0, 0]], 0.48010575771331787);
 /// ```
 pub fn article() -> Article {
     let mut rng = TorchGenerator::new(42);

@@ -1,7 +1,7 @@
 //! NumPy's legacy generator `np.random.RandomState`, the one behind `np.random.seed`.
 
 use super::{c_order, Mt19937};
-use ndarray::{Array, Array1, Dimension, ShapeBuilder};
+use ndarray::{Array, Dimension, ShapeBuilder};
 use rand::distr::Distribution;
 use rand::Rng;
 use rand_core::RngCore;
@@ -18,8 +18,8 @@ use rand_core::RngCore;
 /// use ndarray::Array;
 /// use ndarray_rand::RandomExt;
 ///
-/// let mut state = RandomState::new(42);
-/// let x = Array::random_using((2, 2), NumpyUniform, &mut state); // np.random.rand(2, 2)
+/// let mut rng = RandomState::new(42);
+/// let x = Array::random_using((2, 2), NumpyUniform, &mut rng); // np.random.rand(2, 2)
 /// assert_eq!(x[[0, 0]], 0.3745401188473625);
 /// ```
 #[derive(Clone, Copy, Debug, Default)]
@@ -38,17 +38,17 @@ impl Distribution<f64> for NumpyUniform {
 /// ```python
 /// np.random.seed(42); x = np.random.rand(100, 1); eps = .1 * np.random.randn(100, 1)
 /// ```
-/// becomes `let mut s = RandomState::new(42); let x = s.rand((100, 1)); let eps = 0.1 * s.randn((100, 1));`
+/// becomes `let mut rng = RandomState::new(42); let x = rng.rand((100, 1)); let eps = 0.1 * rng.randn((100, 1));`
 /// with the same numbers, bit for bit.
 ///
 /// # Example
 /// ```
 /// use labkit::RandomState;
 ///
-/// let mut state = RandomState::new(42);            // np.random.seed(42)
-/// assert_eq!(state.random_sample(), 0.3745401188473625);
-/// state.seed(42);
-/// assert_eq!(state.standard_normal(), 0.4967141530112327);
+/// let mut rng = RandomState::new(42);              // np.random.seed(42)
+/// assert_eq!(rng.rand(1)[0], 0.3745401188473625);  // np.random.rand(1)
+/// let mut rng = RandomState::new(42);
+/// assert_eq!(rng.randn(1)[0], 0.4967141530112327); // np.random.randn(1)
 /// ```
 #[derive(Clone, Debug)]
 pub struct RandomState {
@@ -62,27 +62,15 @@ impl RandomState {
         RandomState { mt: Mt19937::new(seed), gauss: None }
     }
 
-    /// `np.random.seed(seed)` again: restarts the stream and forgets the cached Gaussian.
-    ///
-    /// ```
-    /// let mut state = labkit::RandomState::new(42);
-    /// let first = state.standard_normal(); // its partner value is now cached
-    /// state.seed(42);
-    /// assert_eq!(state.standard_normal(), first);
-    /// ```
-    pub fn seed(&mut self, seed: u32) {
-        *self = RandomState::new(seed);
-    }
-
     /// `np.random.random_sample()` (one `rand()`): a [`NumpyUniform`] draw in [0, 1).
-    pub fn random_sample(&mut self) -> f64 {
+    fn random_sample(&mut self) -> f64 {
         NumpyUniform.sample(&mut self.mt)
     }
 
     /// `np.random.standard_normal()` (one `randn()`), Marsaglia's polar method: draw
     /// x₁, x₂ uniform in (-1, 1) until 0 < r² = x₁² + x₂² < 1, let f = √(-2 ln r² / r²),
     /// return f·x₂ and keep f·x₁ for the next call.
-    pub fn standard_normal(&mut self) -> f64 {
+    fn standard_normal(&mut self) -> f64 {
         if let Some(cached) = self.gauss.take() {
             return cached;
         }
@@ -154,19 +142,6 @@ impl RandomState {
             let j = self.interval(i as u64) as usize;
             items.swap(i, j);
         }
-    }
-
-    /// `np.random.permutation(n)`, i.e. `shuffle(arange(n))`.
-    ///
-    /// ```
-    /// let idx = labkit::RandomState::new(42).permutation(100);
-    /// let (train, val) = idx.view().split_at(ndarray::Axis(0), 80); // idx[:80], idx[80:]
-    /// assert_eq!((train.len(), val.len()), (80, 20));
-    /// ```
-    pub fn permutation(&mut self, n: usize) -> Array1<usize> {
-        let mut items = Array1::from_iter(0..n);
-        self.shuffle(items.as_slice_mut().expect("a new array is contiguous"));
-        items
     }
 
     /// NumPy's `random_interval(max)`: an integer in 0..=max by masked rejection — keep

@@ -82,35 +82,26 @@ fn uniform_matches_numpy() {
 #[test]
 fn deep_teaching_data_matches_numpy() {
     // X = np.random.uniform(0, 10, 100).astype(np.float32); noise = np.random.randn(100)
-    let mut state = RandomState::new(42);
-    let x = state.uniform(0.0, 10.0, 100).mapv(|v| v as f32);
+    let mut rng = RandomState::new(42);
+    let x = rng.uniform(0.0, 10.0, 100).mapv(|v| v as f32);
     assert_f32_bits(x, &DEEP_TEACHING_X_F32);
-    assert_eq!(first10(&state.randn(100)), NP_RANDN_AFTER_100);
+    assert_eq!(first10(&rng.randn(100)), NP_RANDN_AFTER_100);
 }
 
 #[test]
 fn five_steps_data_and_split_match_numpy() {
     // np.random.seed(42); x = rand(100, 1); eps = .1 * randn(100, 1); shuffle(arange(100))
-    let mut state = RandomState::new(42);
-    let x = state.rand((100, 1));
-    let z = state.randn((100, 1));
+    let mut rng = RandomState::new(42);
+    let x = rng.rand((100, 1));
+    let z = rng.randn((100, 1));
     let eps = 0.1 * &z;
     assert_eq!(x.column(0).iter().take(10).copied().collect::<Vec<_>>(), NP_RAND_42);
     assert_eq!(z.column(0).iter().take(10).copied().collect::<Vec<_>>(), NP_RANDN_AFTER_100);
     assert_eq!(eps.column(0).iter().take(10).copied().collect::<Vec<_>>(), FIVE_STEPS_EPS);
 
     let mut idx: Vec<usize> = (0..100).collect();
-    state.clone().shuffle(&mut idx);
+    rng.shuffle(&mut idx);
     assert_eq!(idx, FIVE_STEPS_IDX);
-    assert_eq!(state.permutation(100).to_vec(), FIVE_STEPS_IDX);
-}
-
-#[test]
-fn reseeding_clears_the_gaussian_cache() {
-    let mut state = RandomState::new(42);
-    state.standard_normal(); // leaves the polar method's second value cached
-    state.seed(42);
-    assert_eq!(state.standard_normal(), NP_RANDN_42[0]);
 }
 
 #[test]
@@ -138,13 +129,9 @@ const STUDENT_T_GAMMA_PART: [f64; 10] = [1.1624819040298462, 0.32416290044784546
 #[rustfmt::skip]
 const DEEP_TEACHING_THETAS: [f64; 4] = [0.33669036626815796, 0.12880940735340118, 0.23446236550807953, 0.23033303022384644];
 #[rustfmt::skip]
-const DEEP_TEACHING_LINEAR: [f64; 2] = [0.8815429210662842, -0.7336281538009644];
+const ARTICLE_X: [f64; 10] = [1.9269152879714966, 1.4872840642929077, 0.9007171988487244, -2.1055209636688232, 0.6784184575080872, -1.2345448732376099, -0.04306747764348984, -1.6046669483184814, -0.7521352767944336, 1.6487230062484741];
 #[rustfmt::skip]
-const BLOG_X: [f64; 10] = [1.9269152879714966, 1.4872840642929077, 0.9007171988487244, -2.1055209636688232, 0.6784184575080872, -1.2345448732376099, -0.04306747764348984, -1.6046669483184814, -0.7521352767944336, 1.6487230062484741];
-#[rustfmt::skip]
-const BLOG_NOISE: [f64; 10] = [0.7261772155761719, 0.09115186333656311, -0.3890652060508728, 0.5279164910316467, 1.031091570854187, -0.7047650218009949, 1.013148307800293, -0.330817848443985, 1.095009684562683, 0.3398909568786621];
-#[rustfmt::skip]
-const BLOG_LINEAR: [f64; 2] = [0.48010575771331787, 0.8415044546127319];
+const ARTICLE_NOISE: [f64; 10] = [0.7261772155761719, 0.09115186333656311, -0.3890652060508728, 0.5279164910316467, 1.031091570854187, -0.7047650218009949, 1.013148307800293, -0.330817848443985, 1.095009684562683, 0.3398909568786621];
 
 /// PyTorch's `normal_fill` uses SIMD float32 log/sin/cos (exact re-implementation agrees to
 /// ~2e-7); StudentT and its gamma part agree to ~2e-6. Tolerance for all of them: 1e-5.
@@ -162,59 +149,37 @@ fn torch_uniform_with_ndarray_rand_equals_rand() {
 }
 
 #[test]
-fn small_randn_and_linear_init_match_pytorch_deep_teaching() {
-    // Exact (bit-identical): double Box–Muller with the generator's cached sin value.
-    let mut generator = TorchGenerator::new(42);
+fn small_randn_matches_pytorch_bit_for_bit() {
+    // Exact (bit-identical): double Box–Muller with the cached sin value.
+    let mut rng = TorchGenerator::new(42);
     let thetas = [
-        generator.randn((1, 1))[[0, 0]],
-        generator.randn((1, 1))[[0, 0]],
-        generator.randn(1)[0],
-        generator.randn((1, 1))[[0, 0]],
+        rng.randn((1, 1))[[0, 0]],
+        rng.randn((1, 1))[[0, 0]],
+        rng.randn(1)[0],
+        rng.randn((1, 1))[[0, 0]],
     ];
     assert_f32_bits(thetas, &DEEP_TEACHING_THETAS);
-    let (w, b) = generator.linear_init(1, 1);
-    assert_f32_bits([w[[0, 0]], b[0]], &DEEP_TEACHING_LINEAR);
 }
 
 #[test]
-fn large_randn_and_linear_init_match_pytorch_blog() {
-    let mut generator = TorchGenerator::new(42);
-    assert_f32_close(generator.randn((100, 1)), &BLOG_X, TORCH_SIMD_TOL);
-    assert_f32_close(generator.randn((100, 1)), &BLOG_NOISE, TORCH_SIMD_TOL);
-    // The uniforms are exact, so nn.Linear after them is bit-identical.
-    let (w, b) = generator.linear_init(1, 1);
-    assert_f32_bits([w[[0, 0]], b[0]], &BLOG_LINEAR);
+fn large_randn_matches_pytorch_within_simd_rounding() {
+    let mut rng = TorchGenerator::new(42);
+    assert_f32_close(rng.randn((100, 1)), &ARTICLE_X, TORCH_SIMD_TOL);
+    assert_f32_close(rng.randn((100, 1)), &ARTICLE_NOISE, TORCH_SIMD_TOL);
 }
 
 #[test]
 fn student_t_matches_pytorch() {
-    let mut generator = TorchGenerator::new(0);
-    generator.rand(100);
-    assert_f32_close(generator.student_t(2.0, 100), &STUDENT_T_2, TORCH_SIMD_TOL);
+    let mut rng = TorchGenerator::new(0);
+    rng.rand(100);
+    assert_f32_close(rng.student_t(2.0, 100), &STUDENT_T_2, TORCH_SIMD_TOL);
 }
 
 #[test]
 fn student_t_parts_match_pytorch_normal_and_standard_gamma() {
     // StudentT(2).sample((100,)) = normal_() of 100, then _standard_gamma(1.0) of 100.
-    let mut generator = TorchGenerator::new(0);
-    generator.rand(100);
-    assert_f32_close(generator.randn(100), &STUDENT_T_NORMAL_PART, TORCH_SIMD_TOL);
-    assert_f32_close(generator.standard_gamma(1.0, 100), &STUDENT_T_GAMMA_PART, TORCH_SIMD_TOL);
-}
-
-#[test]
-fn manual_seed_clears_the_normal_cache() {
-    let mut generator = TorchGenerator::new(42);
-    generator.randn(1); // leaves the Box–Muller sin value cached
-    generator.manual_seed(42);
-    assert_f32_bits(generator.randn(1), &DEEP_TEACHING_THETAS[..1]);
-}
-
-#[test]
-fn linear_init_returns_weight_as_in_by_out() {
-    // nn.Linear(3, 2).weight is (2, 3) drawn row-major; labkit returns its transpose (3, 2).
-    let (w, _) = TorchGenerator::new(5).linear_init(3, 2);
-    let bound = (1.0 / 3f64.sqrt()) as f32;
-    let drawn = TorchGenerator::new(5).rand(6).mapv(|x| x * (2.0 * bound) - bound);
-    assert_eq!(w.t().iter().copied().collect::<Vec<_>>(), drawn.to_vec());
+    let mut rng = TorchGenerator::new(0);
+    rng.rand(100);
+    assert_f32_close(rng.randn(100), &STUDENT_T_NORMAL_PART, TORCH_SIMD_TOL);
+    assert_f32_close(rng.standard_gamma(1.0, 100), &STUDENT_T_GAMMA_PART, TORCH_SIMD_TOL);
 }

@@ -1,7 +1,7 @@
 //! PyTorch's CPU generator: what `torch.manual_seed(seed)` starts.
 
 use super::{c_order, Mt19937};
-use ndarray::{Array, Array1, Array2, Dimension, ShapeBuilder};
+use ndarray::{Array, Dimension, ShapeBuilder};
 use rand::distr::Distribution;
 use rand::Rng;
 use rand_core::RngCore;
@@ -14,8 +14,8 @@ use rand_core::RngCore;
 /// use ndarray::Array;
 /// use ndarray_rand::RandomExt;
 ///
-/// let mut generator = TorchGenerator::new(0);
-/// let x = Array::random_using(3, TorchUniform, &mut generator); // torch.manual_seed(0); torch.rand(3)
+/// let mut rng = TorchGenerator::new(0);
+/// let x = Array::random_using(3, TorchUniform, &mut rng); // torch.manual_seed(0); torch.rand(3)
 /// assert_eq!(x[0], 0.49625658988952637_f32);
 /// ```
 #[derive(Clone, Copy, Debug, Default)]
@@ -32,15 +32,15 @@ impl Distribution<f32> for TorchUniform {
 /// ```python
 /// torch.manual_seed(42); X = torch.randn(100, 1); model = nn.Linear(1, 1)
 /// ```
-/// becomes `let mut generator = TorchGenerator::new(42); let x = generator.randn((100, 1)); let (w, b) = generator.linear_init(1, 1);`.
+/// becomes `let mut rng = TorchGenerator::new(42); let x = rng.randn((100, 1)); let model = Linear::torch_init(1, 1, &mut rng);`.
 /// Results are float32, as PyTorch's default dtype.
 ///
 /// # Example
 /// ```
 /// use labkit::TorchGenerator;
 ///
-/// let mut generator = TorchGenerator::new(42);          // torch.manual_seed(42)
-/// let theta_0 = generator.randn((1, 1));                 // torch.randn(1, 1)
+/// let mut rng = TorchGenerator::new(42);          // torch.manual_seed(42)
+/// let theta_0 = rng.randn((1, 1));                 // torch.randn(1, 1)
 /// assert_eq!(theta_0[[0, 0]], 0.33669036626815796_f32);
 /// ```
 #[derive(Clone, Debug)]
@@ -53,18 +53,6 @@ impl TorchGenerator {
     /// `torch.manual_seed(seed)`; like PyTorch's MT19937, only the low 32 bits of `seed` count.
     pub fn new(seed: u64) -> Self {
         TorchGenerator { mt: Mt19937::new(seed as u32), next_normal: None }
-    }
-
-    /// `torch.manual_seed(seed)` again: restarts the stream and forgets the cached normal.
-    ///
-    /// ```
-    /// let mut generator = labkit::TorchGenerator::new(42);
-    /// let first = generator.randn(1)[0]; // its Box–Muller partner is now cached
-    /// generator.manual_seed(42);
-    /// assert_eq!(generator.randn(1)[0], first);
-    /// ```
-    pub fn manual_seed(&mut self, seed: u64) {
-        *self = TorchGenerator::new(seed);
     }
 
     /// float64 uniform in [0, 1): the low 53 bits of a 64-bit draw, times 2⁻⁵³.
@@ -150,12 +138,7 @@ impl TorchGenerator {
     }
 
     /// `torch.empty(shape).uniform_(low, high)`: `x * (high - low) + low` in float32, x from `rand`.
-    ///
-    /// ```
-    /// let x = labkit::TorchGenerator::new(0).uniform(-1.0, 1.0, 4);
-    /// assert!(x.iter().all(|v| (-1.0..1.0).contains(v)));
-    /// ```
-    pub fn uniform<Sh, D>(&mut self, low: f32, high: f32, shape: Sh) -> Array<f32, D>
+    pub(crate) fn uniform<Sh, D>(&mut self, low: f32, high: f32, shape: Sh) -> Array<f32, D>
     where
         Sh: ShapeBuilder<Dim = D>,
         D: Dimension,
@@ -169,12 +152,7 @@ impl TorchGenerator {
     /// u = 1 - uniform; accept d·v if u < 1 - 0.0331 x⁴ or ln u < x²/2 + d(1 - v + ln v).
     /// For α < 1 the sample for α + 1 is scaled by (1 - uniform)^(1/α). Results are
     /// clamped to at least `f32::MIN_POSITIVE`, as PyTorch does.
-    ///
-    /// ```
-    /// let g = labkit::TorchGenerator::new(0).standard_gamma(0.5, 1000);
-    /// assert!((g.mean().unwrap() - 0.5).abs() < 0.1); // E[Gamma(α, 1)] = α
-    /// ```
-    pub fn standard_gamma<Sh, D>(&mut self, alpha: f64, shape: Sh) -> Array<f32, D>
+    pub(super) fn standard_gamma<Sh, D>(&mut self, alpha: f64, shape: Sh) -> Array<f32, D>
     where
         Sh: ShapeBuilder<Dim = D>,
         D: Dimension,
@@ -234,35 +212,6 @@ impl TorchGenerator {
         let gamma = self.standard_gamma(f64::from(0.5 * df), x.raw_dim());
         let chi2 = gamma.mapv_into(|g| (g / 0.5).max(f32::MIN_POSITIVE));
         x * chi2.mapv_into(|z| 1.0 / (z / df).sqrt())
-    }
-
-    /// The initial parameters of `nn.Linear(in_features, out_features)`: the weight
-    /// (out × in, row-major) ~ U(-1/√in, 1/√in), drawn first, then the bias (out) with the
-    /// same bound. The weight bound is computed as `kaiming_uniform_(a=√5)` does,
-    /// gain·√(3/in) with gain = √(2/(1+a²)), which equals 1/√in up to rounding.
-    ///
-    /// The weight is returned **transposed**, as (in × out), because labkit's `Linear`
-    /// computes x·W + b where PyTorch computes x·Wᵀ + b.
-    ///
-    /// ```
-    /// let mut generator = labkit::TorchGenerator::new(0);
-    /// let (w, b) = generator.linear_init(3, 2); // nn.Linear(3, 2): weight (2, 3), here (3, 2)
-    /// assert_eq!((w.dim(), b.len()), ((3, 2), 2));
-    /// assert!(w.iter().all(|v| v.abs() <= 1.0 / 3f32.sqrt()));
-    /// ```
-    pub fn linear_init(
-        &mut self,
-        in_features: usize,
-        out_features: usize,
-    ) -> (Array2<f32>, Array1<f32>) {
-        let fan_in = in_features as f64;
-        let a = 5f64.sqrt();
-        let gain = (2.0 / (1.0 + a * a)).sqrt();
-        let w_bound = (3f64.sqrt() * (gain / fan_in.sqrt())) as f32;
-        let b_bound = (1.0 / fan_in.sqrt()) as f32;
-        let weight: Array2<f32> = self.uniform(-w_bound, w_bound, (out_features, in_features));
-        let bias = self.uniform(-b_bound, b_bound, out_features);
-        (weight.t().as_standard_layout().into_owned(), bias)
     }
 }
 
