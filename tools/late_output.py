@@ -28,7 +28,7 @@ from queue import Empty
 from jupyter_core.utils import ensure_async, run_sync
 
 PANIC_ENV = "LABKIT_PANICS_AS_OUTPUT"
-PANIC_MIME = "text/x-labkit-panic"  # labkit::PANIC_MIME
+PANIC_MIME = "text/x-labkit-panic"  # the same constant in crate/src/display/panic.rs
 
 
 def panic_as_stderr(msg):
