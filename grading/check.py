@@ -1,6 +1,6 @@
 """Checks your notebooks the way the grader will, before you hand them in (student kit).
 
-    python grading/check.py [NOTEBOOK ...]        # in the kit: make check  /  make check NB=five_steps
+    python -m grading.check [NOTEBOOK ...]        # in the kit: make check  /  make check NB=five_steps
 
 NOTEBOOK is a name (five_steps) or a path; without one, every lab in notebooks/. For each:
 1. what the grader repairs is repaired here too (grading/submission.py, the grader's own code):
@@ -23,12 +23,12 @@ from pathlib import Path
 
 import nbformat
 
+from grading.submission import Unreadable, merge, read_submission
+from tools.course import CELL_TIMEOUT, DEP_TIMEOUT, NOTEBOOK_TIMEOUT, NOTEBOOKS
+from tools.kernel_client import NotebookDeadline, RustNotebookClient, cell_failure, cell_limit
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-sys.path.insert(0, str(ROOT / "tools"))
-from course import CELL_TIMEOUT, DEP_TIMEOUT, NOTEBOOK_TIMEOUT, NOTEBOOKS  # noqa: E402
-from kernel_client import RustNotebookClient, cell_failure  # noqa: E402
-from submission import Unreadable, merge, read_submission  # noqa: E402
 
 RELEASED = HERE / "released"   # the notebooks as handed out (release.py puts them here)
 CHECKED = ROOT / "checked"     # executed copies
@@ -62,11 +62,10 @@ def short(failure, limit=3):
 
 
 def run(nb, path):
-    deadline = time.monotonic() + NOTEBOOK_TIMEOUT
+    deadline = NotebookDeadline(NOTEBOOK_TIMEOUT)
 
     def timeout(cell):
-        own_dep = meta(cell).get("locked") and re.search(r"^\s*:dep\b", cell.source, re.M)
-        return max(1, min(DEP_TIMEOUT if own_dep else CELL_TIMEOUT, int(deadline - time.monotonic())))
+        return deadline.cell_timeout(cell_limit(cell, meta(cell).get("locked"), CELL_TIMEOUT, DEP_TIMEOUT))
 
     client = RustNotebookClient(nb, kernel_name="rust", timeout_func=timeout, allow_errors=True,
                                 interrupt_on_timeout=True, startup_timeout=120,

@@ -1,17 +1,15 @@
 """Paths and settings shared by release.py, grade.py and worker.py."""
 from pathlib import Path
 
-import sys
-
 from traitlets.config import Config
 from traitlets.config.loader import PyFileConfigLoader
 
-HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent
-sys.path.insert(0, str(ROOT / "tools"))
-from course import (  # noqa: E402,F401 (re-exported: the one list of notebooks and limits)
+from tools.course import (  # noqa: F401 (re-exported: the one list of notebooks and limits)
     CELL_TIMEOUT, DEP_TIMEOUT, MEMORY_MB, NOTEBOOK_TIMEOUT, NOTEBOOKS, PIDS, WORKER_MEMORY_MB,
 )
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
 BUILD = ROOT / "build"
 COURSE = BUILD / "course"          # nbgrader course: source/, release/, gradebook.db
 RELEASE = BUILD / "release"        # what students get: notebooks/, crate/, Cargo.toml

@@ -1,6 +1,6 @@
 """Grades a folder of submissions (`make grade SUBMISSIONS=<dir>`).
 
-    python grading/grade.py SUBMISSIONS [--out build/grades] [-j JOBS] [--regrade]
+    python -m grading.grade SUBMISSIONS [--out build/grades] [-j JOBS] [--regrade]
                             [--cell-timeout S] [--notebook-timeout S] [--memory-mb MB]
 
 SUBMISSIONS/<student_id>/<notebook>.ipynb, notebooks named as in the release
@@ -49,14 +49,14 @@ import threading
 import time
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
-from common import (  # noqa: E402
+from grading import submission
+from grading.common import (
     ASSIGNMENT, CELL_TIMEOUT, CGROUP_ROOT, COURSE, DEP_TIMEOUT, MEMORY_MB, NOTEBOOK_TIMEOUT, NOTEBOOKS, PIDS,
     REFERENCE, RELEASE, ROOT, SANDBOX_UID, STATE, WORKER_MEMORY_MB, cgroup_dirs, cgroup_mode, memory_cgroup,
     unscored, write_atomic,
 )
-import submission  # noqa: E402
+
+HERE = Path(__file__).resolve().parent
 
 FIELDS = ["student", "notebook", "score", "max_score", "status", "manual_max", "seconds", "notes"]
 STUDENT_ID = re.compile(r"^[A-Za-z0-9_@+-][A-Za-z0-9_.@+-]{0,63}$")
@@ -282,7 +282,7 @@ def run_worker(args, student, notebook, submission, slot, mode, out, reference_o
         "sh", "-c", 'echo $$ > "$0" && exec "$@"', str(procs),
         "unshare", "--net", "--pid", "--mount", "--fork", "--kill-child", "--mount-proc", "--",
         "sh", "-c", 'ip link set lo up && exec "$@"', "sh",
-        sys.executable, str(HERE / "worker.py"),
+        sys.executable, "-m", "grading.worker",  # (cwd=ROOT below: this checkout's grading package)
         f"--student={student}", f"--notebook={notebook}", f"--submission={submission}",
         f"--run-dir={run_dir}", f"--result={result_file}", f"--feedback={feedback}",
         f"--mode={mode}", f"--slot={slot}", f"--sysroot={args.sysroot}",

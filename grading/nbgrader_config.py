@@ -4,20 +4,17 @@ Used by grading/release.py (`make release`) and grading/worker.py (`make grade`)
 CLI reads nbgrader_config.py from the current folder only (not `--config`): run it in
 build/course, whose nbgrader_config.py (written by release.py) loads this file. Only
 grade.py/worker.py run student code in the sandbox; the CLI would use the plain kernel.
+It imports the `grading` package (.venv has it installed editable: `make setup`).
 """
-import sys
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
-import course  # noqa: E402 (the notebook list and the limits)
-from nbgrader_rust import (  # noqa: E402
-    JudgeChecks, NoPartialCredit, SandboxedExecute, TidyOutputs, WrapCheckCells,
-)
-from nbgrader.preprocessors import (  # noqa: E402
+from nbconvert.preprocessors import ClearMetadataPreprocessor
+from nbgrader.preprocessors import (
     AssignLatePenalties, CheckCellMetadata, IgnorePattern, LimitOutput, SaveAutoGrades,
 )
-from nbconvert.preprocessors import ClearMetadataPreprocessor  # noqa: E402
+
+from grading.nbgrader_rust import (
+    JudgeChecks, NoPartialCredit, SandboxedExecute, TidyOutputs, WrapCheckCells,
+)
+from tools import course  # the notebook list and the limits
 
 c = get_config()  # noqa: F821 (provided by traitlets when this file is loaded)
 

@@ -28,7 +28,6 @@ import json
 import os
 import re
 import signal
-import sys
 import textwrap
 import time
 from pathlib import Path
@@ -40,12 +39,11 @@ from traitlets import Float, Integer, List, Unicode
 from nbgrader import utils
 from nbgrader.preprocessors import Execute, NbGraderPreprocessor
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from late_output import LateOutput  # noqa: E402 (shared with the notebook runner)
-import course  # noqa: E402 (the limits)
-import judge  # noqa: E402
-from common import write_atomic  # noqa: E402
+from grading import judge
+from grading.common import write_atomic
+from tools import course  # the limits
+from tools.kernel_client import NotebookDeadline, cell_limit  # shared with the notebook runner
+from tools.late_output import LateOutput  # shared with the notebook runner
 
 
 class Preprocessor(NbGraderPreprocessor):
@@ -199,7 +197,7 @@ class SandboxedExecute(LateOutput, Execute):
             spec = KernelSpecManager().get_kernel_spec(self.kernel_name)
             if spec.argv[0] != self.required_kernel_argv0:
                 raise RuntimeError(f"kernel {self.kernel_name!r} is {spec.argv[0]}, not the sandbox")
-        self._deadline = time.monotonic() + self.notebook_timeout
+        self._deadline = NotebookDeadline(self.notebook_timeout)
         self._stopped = None
         try:  # before the kernel starts: a reinstall during the run does not change it
             info = os.stat(self.evcxr_binary)
@@ -218,14 +216,12 @@ class SandboxedExecute(LateOutput, Execute):
         return nb, resources
 
     def _cell_timeout(self, cell):
-        own_dep = utils.is_locked(cell) and re.search(r"^\s*:dep\b", cell.source, re.M)
-        limit = self.dep_cell_timeout if own_dep else self.timeout
-        return max(1, min(limit, int(self._deadline - time.monotonic())))
+        return self._deadline.cell_timeout(cell_limit(cell, utils.is_locked(cell), self.timeout, self.dep_cell_timeout))
 
     def preprocess_cell(self, cell, resources, index):
         if cell.cell_type != "code" or not cell.source.strip():
             return cell, resources
-        if self._stopped is None and time.monotonic() >= self._deadline:
+        if self._stopped is None and self._deadline.reached():
             self._stopped = f"the notebook time limit ({self.notebook_timeout} s) was reached"
         if self._stopped:
             cell.outputs = [_error("NotRun", f"This cell was not run: {self._stopped}.")]
@@ -257,7 +253,7 @@ class SandboxedExecute(LateOutput, Execute):
             self.cell_seconds[index] = round(time.monotonic() - started, 2)
         if self._timed_out is not None:
             cell.outputs = [o for o in cell.outputs if o.get("ename") != "CellTimeoutError"]
-            notebook = time.monotonic() >= self._deadline - 1
+            notebook = self._deadline.stopped_by() == "notebook"
             cell.outputs.append(_error("NotebookTimeout" if notebook else "CellTimeout",
                                        f"stopped after {self._timed_out} s: the "
                                        + (f"notebook's time limit ({self.notebook_timeout} s) was reached"

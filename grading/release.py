@@ -1,6 +1,6 @@
 """Makes the student versions of the notebooks (`make release`).
 
-    python grading/release.py [--notebooks five_steps,lab04,...]
+    python -m grading.release [--notebooks five_steps,lab04,...]
 
 1. nbgrader course in build/course/: the notebooks (with solutions and hidden tests) are
    copied to source/labs/, and `nbgrader generate_assignment labs` writes the student
@@ -16,10 +16,11 @@
                                  `todo!("predict")` panics with "`predict` is not written yet"
        crate/, Cargo.toml, Cargo.lock   labkit's source (no target/) and its workspace
        tools/                    the same kernel wrapper, evcxr settings and kernel warming
-                                 as this repository
-       grading/check.py          `make check`: runs a notebook the way the grader will, with
-                                 submission.py (the grader's repairs) and released/ (the
-                                 notebooks as handed out, to repair against)
+                                 as this repository (the package `tools`, run as modules from
+                                 the kit's folder: `python -m tools.warm_kernel`)
+       grading/check.py          `make check` (`python -m grading.check`): runs a notebook the
+                                 way the grader will, with submission.py (the grader's repairs)
+                                 and released/ (the notebooks as handed out, to repair against)
 """
 import argparse
 import re
@@ -29,10 +30,10 @@ from pathlib import Path
 
 import nbformat
 
+from grading.common import ASSIGNMENT, COURSE, NOTEBOOKS, RELEASE, load_config, venv_on_path
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-sys.path.insert(0, str(HERE))
-from common import ASSIGNMENT, COURSE, NOTEBOOKS, RELEASE, load_config, venv_on_path  # noqa: E402
 
 
 def generate(notebooks):
@@ -68,6 +69,7 @@ KIT = {  # what the student kit copies from this repository, beside the notebook
     "Cargo.toml": "Cargo.toml",
     "Cargo.lock": "Cargo.lock",
     "tools/rust-kernel": "tools/rust-kernel",
+    "tools/__init__.py": "tools/__init__.py",
     "tools/evcxr/evcxr.toml": "tools/evcxr/evcxr.toml",
     "tools/evcxr/cargo-config.toml": "tools/evcxr/cargo-config.toml",
     "tools/install_kernel.py": "tools/install_kernel.py",
@@ -75,6 +77,7 @@ KIT = {  # what the student kit copies from this repository, beside the notebook
     "tools/kernel_client.py": "tools/kernel_client.py",
     "tools/late_output.py": "tools/late_output.py",
     "tools/course.py": "tools/course.py",
+    "grading/__init__.py": "grading/__init__.py",
     "grading/check.py": "grading/check.py",
     "grading/submission.py": "grading/submission.py",
     "grading/common.py": "grading/common.py",

@@ -19,7 +19,7 @@ import uuid
 
 import nbformat
 
-from common import write_atomic
+from grading.common import write_atomic
 
 MAX_BYTES = 20_000_000
 

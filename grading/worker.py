@@ -5,8 +5,8 @@ only); the Rust kernel it starts is grading/sandbox/kernel.sh (unprivileged uid,
 file system, memory/pids limits). This process (nbgrader, the gradebook) stays outside the
 kernel's sandbox: student code can neither see nor change it.
 
-    worker.py --student ID --notebook NAME --submission FILE --run-dir DIR --result FILE
-              [--feedback FILE] [--mode grade|reference|template] [limits...]
+    python -m grading.worker --student ID --notebook NAME --submission FILE --run-dir DIR
+                             --result FILE [--feedback FILE] [--mode grade|reference|template] [limits...]
 
 mode grade: the check cells are judged against the solution's values in
 build/grading/reference/NAME.json; reference: the solution notebook is run (on the warm
@@ -17,21 +17,21 @@ Writes --result (JSON: score, max_score, status, per-check details) and --feedba
 import argparse
 import json
 import os
-import re
 import shutil
 import sys
 import time
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
-from common import (  # noqa: E402
+import nbformat
+
+from grading import submission
+from grading.common import (
     ASSIGNMENT, CELL_TIMEOUT, COURSE, DEP_TIMEOUT, MEMORY_MB, NOTEBOOK_TIMEOUT, PIDS, REFERENCE, RELEASE, ROOT,
     SANDBOX_UID, STATE, cgroup_dirs, load_config, unscored, venv_on_path, write_atomic,
 )
-import submission  # noqa: E402
+from tools.kernel_client import failed_outputs, strip_ansi
 
-import nbformat  # noqa: E402
+HERE = Path(__file__).resolve().parent
 
 KERNEL_NAME = "labkit-grading-sandbox"  # a name no other kernelspec has: never a fallback kernel
 STOP_REASONS = {  # error names written by SandboxedExecute
@@ -92,15 +92,12 @@ def prepare_course(run, args):
     return course, notes
 
 
-ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
-
-
 def output_text(out):
     if out.get("output_type") == "error":
         text = f"{out.get('ename')}: {out.get('evalue')}" if out.get("evalue") else "\n".join(out.get("traceback", []))
     else:
         text = out.get("text", "")
-    return ANSI.sub("", text)
+    return strip_ansi(text)
 
 
 def first_lines(outputs, n=2):
@@ -119,8 +116,7 @@ def check_details(autograded):
     for index, cell in enumerate(nb.cells):
         if cell.cell_type != "code":
             continue
-        failures = [o for o in cell.outputs if o.output_type == "error"
-                    or (o.output_type == "stream" and o.get("name") == "stderr")]
+        failures = failed_outputs(cell)
         for out in failures:
             if out.output_type == "error" and out.ename in STOP_REASONS and stopped is None:
                 stopped = STOP_REASONS[out.ename]

@@ -1,16 +1,15 @@
 """Executes every lab notebook once per test session (with the project's Rust kernel) and
 hands the executed notebooks to the tests, which check the numbers they print."""
 import re
-import sys
 from pathlib import Path
 
 import nbformat
 import pytest
 
+from tools import run_notebooks
+from tools.course import NOTEBOOKS  # the one list of notebooks
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tools"))
-import run_notebooks  # noqa: E402
-from course import NOTEBOOKS  # noqa: E402 (the one list of notebooks)
 CHECK = re.compile(r"^check (?P<name>.+?): (?P<value>\S+) ok$", re.M)
 
 
@@ -36,7 +35,7 @@ class Executed:
 
 class Runs:
     """Executes each notebook the first time a test asks for it, once per session (with
-    `rerun`, the way run_notebooks.py --rerun does: every code cell twice, then Run All again)."""
+    `rerun`, the way `python -m tools.run_notebooks --rerun` does: every code cell twice, then Run All again)."""
 
     def __init__(self, out, rerun=False):
         self.out, self.rerun, self.done = out, rerun, {}

@@ -14,7 +14,6 @@ import re
 import shutil
 import socket
 import subprocess
-import sys
 import time
 import urllib.request
 from pathlib import Path
@@ -22,10 +21,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from conftest import LOUD, NOTEBOOKS, ROOT
-
-sys.path.insert(0, str(ROOT / "tools"))
-import course_site  # noqa: E402
+from tests.conftest import LOUD, NOTEBOOKS, ROOT
+from tools import course_site
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 SHOTS = ROOT / "build" / "screenshots"

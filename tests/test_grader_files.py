@@ -7,7 +7,6 @@ Each test names the issue-10 item it covers.
 import csv
 import json
 import os
-import sys
 import threading
 import time
 from pathlib import Path
@@ -15,11 +14,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from grading import common, grade, submission
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "grading"))
-import common  # noqa: E402
-import grade  # noqa: E402
-import submission  # noqa: E402
 
 RELEASE_NB = ROOT / "notebooks" / "five_steps.ipynb"  # any notebook with nbgrader metadata
 
@@ -285,7 +282,7 @@ def test_the_kernel_refuses_to_start_without_a_cgroup():
 
 # ------------------------------------------------------------ items 1 and 9: output as it arrives
 def executor(tmp_path, **config):
-    import nbgrader_rust
+    from grading import nbgrader_rust
 
     reference = write_json(tmp_path / "reference.json", {"five_steps-check-init": {"init(7)": {}, "init(8)": {}}})
     ex = nbgrader_rust.SandboxedExecute(expected=str(reference), **config)

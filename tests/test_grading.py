@@ -26,10 +26,10 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from conftest import NOTEBOOKS, TIMINGS as TIMES
-from course import CELL_TIMEOUT, DEP_TIMEOUT
-from corpus import Submission, build, corpus
-from corpus.five_steps import SOLVED_INLINE_TRAIN
+from tests.conftest import NOTEBOOKS, TIMINGS as TIMES
+from tests.corpus import Submission, build, corpus
+from tests.corpus.five_steps import SOLVED_INLINE_TRAIN
+from tools.course import CELL_TIMEOUT, DEP_TIMEOUT
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = ROOT / "build" / "course" / "source" / "labs"
@@ -169,12 +169,12 @@ FOREVER_DEP = ':dep forever = { path = "/tmp/forever" }\nprintln!("{}", forever:
 
 # ------------------------------------------------------------------ running the grader
 def release():
-    subprocess.run([sys.executable, "grading/release.py"], cwd=ROOT, check=True)
+    subprocess.run([sys.executable, "-m", "grading.release"], cwd=ROOT, check=True)
 
 
 def grade(subs, out, *flags, timeout=3600):
     started = time.monotonic()
-    proc = subprocess.run([sys.executable, "grading/grade.py", str(subs), "--out", str(out), *flags],
+    proc = subprocess.run([sys.executable, "-m", "grading.grade", str(subs), "--out", str(out), *flags],
                           cwd=ROOT, capture_output=True, text=True, timeout=timeout)
     print(proc.stdout[-6000:], proc.stderr[-3000:])
     return proc, scores(out), time.monotonic() - started
@@ -214,8 +214,7 @@ def released():
 @needs_root
 # ------------------------------------------------------------------ the release
 def test_nbgrader_config_knows_rust():
-    sys.path.insert(0, str(ROOT / "grading"))
-    from common import load_config
+    from grading.common import load_config
 
     config = load_config(ROOT / "build" / "course")
     assert config.ClearSolutions.code_stub == {"rust": "// YOUR CODE HERE\ntodo!()"}
@@ -623,7 +622,7 @@ def test_an_interrupted_run_resumes_without_regrading(released, tmp_path):
     put(fill(FIVE), subs / "t-restart-a")
     put(fill(FIVE, {"mse": "error.mapv(|e| e * e).sum()"}), subs / "t-restart-b")
     t0 = time.monotonic()
-    driver = subprocess.Popen([sys.executable, "grading/grade.py", str(subs), "--out", str(out), "-j", "1",
+    driver = subprocess.Popen([sys.executable, "-m", "grading.grade", str(subs), "--out", str(out), "-j", "1",
                                "--notebooks", FIVE], cwd=ROOT, start_new_session=True,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     while not scores(out) and time.monotonic() - t0 < 1200 and driver.poll() is None:

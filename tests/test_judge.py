@@ -2,17 +2,16 @@
 corpus builder: fast tests that need neither root nor a kernel."""
 import json
 import re
-import sys
 from pathlib import Path
 
 import nbformat
 import pytest
 
+from grading import judge
+from tests.corpus import Submission, build, corpus
+from tools import course
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT / "grading"), str(ROOT / "tools")]
-import course  # noqa: E402
-import judge  # noqa: E402
-from corpus import Submission, build, corpus  # noqa: E402
 
 REPORT = re.compile(r'labkit::report\(\s*"([^"]+)"')
 
@@ -73,7 +72,7 @@ def test_record_lines_are_removed_from_what_students_see():
 
 def test_the_one_list_of_notebooks_is_the_notebooks_folder():
     assert sorted(course.NOTEBOOKS) == sorted(p.stem for p in (ROOT / "notebooks").glob("*.ipynb"))
-    import conftest
+    from tests import conftest
     assert conftest.NOTEBOOKS is course.NOTEBOOKS
     assert course.CELL_TIMEOUT < course.DEP_TIMEOUT <= course.NOTEBOOK_TIMEOUT
 

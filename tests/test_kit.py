@@ -7,7 +7,7 @@ would otherwise produce, with code the repository's own setup runs from scratch 
   - evcxr_jupyter: the kit's documented option EVCXR_JUPYTER=<binary> points it at this
     repository's .tools/bin/evcxr_jupyter instead of building it (9 minutes);
   - the warm build directory: .evcxr/template is copied from this repository's (the kit's
-    tools/warm_kernel.py then finds it current or recompiles only labkit).
+    tools.warm_kernel then finds it current or recompiles only labkit).
 The Python packages are installed by the kit's own Makefile from its pinned requirements.
 """
 import os
@@ -19,10 +19,8 @@ import sys
 import nbformat
 import pytest
 
-from conftest import ROOT
-
-sys.path.insert(0, str(ROOT / "tests"))
-from corpus import Submission, build  # noqa: E402
+from tests.conftest import ROOT
+from tests.corpus import Submission, build, solutions
 
 KIT = ROOT / "build" / "release"
 NAME = "five_steps"
@@ -46,7 +44,7 @@ def make(kit, *args, timeout=1800):
 
 @pytest.fixture(scope="module")
 def kit(tmp_path_factory):
-    subprocess.run([sys.executable, "grading/release.py"],
+    subprocess.run([sys.executable, "-m", "grading.release"],
                    cwd=ROOT, check=True, capture_output=True)
     kit = tmp_path_factory.mktemp("fresh") / "labs"
     shutil.copytree(KIT, kit, symlinks=True)
@@ -146,7 +144,5 @@ def test_a_half_finished_notebook_gets_exactly_the_points_of_its_finished_tasks(
 
 def _bodies(*names):
     """The instructor's code for these functions (from the solution notebook)."""
-    from corpus import solutions
-
     known = solutions(solution())
     return {name: known[name] for name in names}

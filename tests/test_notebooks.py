@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from conftest import NOTEBOOKS
+from tests.conftest import NOTEBOOKS
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -1,15 +1,14 @@
 """The notebook runner must fail loudly: the failing cell and its error are reported, a
 panic counts as a failure, and a notebook that hangs is stopped by the timeout."""
-import sys
 from pathlib import Path
 
 import nbformat
 import pytest
 
+from tools import run_notebooks
+from tools.late_output import PANIC_MIME, panic_as_stderr
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tools"))
-import run_notebooks  # noqa: E402
-from late_output import PANIC_MIME, panic_as_stderr  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "fixtures"
 
@@ -85,7 +84,7 @@ def test_rerun_mode_fails_a_cell_that_a_later_cell_changes(tmp_path):
 def test_pages_for_readers_leave_out_the_graders_markers_and_hidden_tests():
     import nbformat
 
-    import course_site
+    from tools import course_site
 
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell("fn f() -> i32 {\n    // BEGIN SOLUTION\n    1\n    // END SOLUTION\n}"),

@@ -1,7 +1,7 @@
 """Benchmark of one cell's latency in the Rust kernel, before and after the kernel's cargo
 settings (rerun it; it is not a test). `make bench` runs it.
 
-    python tools/bench_cells.py [--cells 15] [--warmup 3] [--only plain|polars]
+    python -m tools.bench_cells [--cells 15] [--warmup 3] [--only plain|polars]
 
 What a student waits for after Shift-Enter: evcxr parses the cell, asks rust-analyzer for
 the types of new variables, runs cargo (which checks every unit of the build graph is
@@ -28,14 +28,14 @@ import os
 import shutil
 import statistics
 import sys
-from datetime import datetime
 from pathlib import Path
 
 from jupyter_client.manager import start_new_kernel
 
+from tools.kernel_client import seconds_between  # (the runner's cell times, same clock)
+from tools.warm_kernel import TEMPLATE  # make setup's warm build directory
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tools"))
-from warm_kernel import TEMPLATE  # noqa: E402 (make setup's warm build directory)
 
 OUT = ROOT / "build" / "bench"
 KINDS = {
@@ -67,10 +67,6 @@ def dep_cell(polars):
     return f':dep labkit = {{ path = "{ROOT / "crate"}"{features} }}\nuse labkit::*;'
 
 
-def clock(date):
-    return date if isinstance(date, datetime) else datetime.fromisoformat(date)
-
-
 def run_cell(kc, code, timeout):
     """Runs `code`; returns the kernel-clock seconds from execute_input to execute_reply."""
     msg_id = kc.execute(code)
@@ -91,7 +87,7 @@ def run_cell(kc, code, timeout):
         reply = kc.get_shell_msg(timeout=timeout)
     if reply["content"]["status"] != "ok" or failure:
         raise SystemExit(f"cell failed:\n{code}\n{''.join(failure)}")
-    return (clock(reply["header"]["date"]) - clock(started)).total_seconds()
+    return seconds_between(started, reply["header"]["date"])
 
 
 class Kernel:

@@ -1,7 +1,7 @@
 """Benchmark: the first cell of a notebook opened while another kernel is running (rerun it;
 it is not a test). `make bench` runs it after the others.
 
-    python tools/bench_first_cell.py [--rounds 1] [--notebooks five_steps gistemp]
+    python -m tools.bench_first_cell [--rounds 1] [--notebooks five_steps gistemp]
 
 Each round, for each notebook, side by side: a first kernel is started and holds slot 0;
 then a second kernel opens the notebook and runs its first cell (`:dep labkit …`) and a
@@ -17,7 +17,6 @@ import json
 import os
 import shutil
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -25,9 +24,9 @@ from pathlib import Path
 import nbformat
 from jupyter_client.manager import start_new_kernel
 
+from tools.warm_kernel import TEMPLATE
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tools"))
-from warm_kernel import TEMPLATE  # noqa: E402
 
 
 def timed(client, code, timeout=1800):

@@ -1,6 +1,6 @@
 """Benchmark of auto-grading (rerun it; it is not a test). Needs root, like `make grade`.
 
-    python tools/bench_grading.py [--students 4] [--cold]
+    python -m tools.bench_grading [--students 4] [--cold]
 
 Grades copies of the solution notebooks (full marks expected) with grading/grade.py and
 reports, side by side in one run:
@@ -13,7 +13,7 @@ costs (compiling every dependency in the sandbox); runs 1-3 are then all warm.
 Per configuration: wall time, median and slowest seconds per notebook, notebooks per
 minute, and the ratios between configurations. Results go to build/bench/grading.json.
 
-    python tools/bench_grading.py --against ../before [--rounds 3]
+    python -m tools.bench_grading --against ../before [--rounds 3]
 
 Before/after instead: DIR is another checkout of this project (say `git worktree add
 ../before <commit>`, with .venv and .tools linked to this one's). One student x five
@@ -33,11 +33,19 @@ import tempfile
 import time
 from pathlib import Path
 
+from grading.common import ASSIGNMENT, COURSE, NOTEBOOKS
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "grading"))
-from common import ASSIGNMENT, COURSE, NOTEBOOKS  # noqa: E402
 
 SOURCE = COURSE / "source" / ASSIGNMENT  # the solution notebooks, as release.py put them
+
+
+def grading_cmd(root, module):
+    """The command that runs grading's `module` of the checkout `root` (with cwd=root): as a
+    module, or as a script in a checkout from before the `grading` package (--against)."""
+    if (root / "grading" / "__init__.py").exists():
+        return [sys.executable, "-m", f"grading.{module}"]
+    return [sys.executable, str(root / "grading" / f"{module}.py")]
 
 
 def grade(students, jobs, tmp, root=ROOT):
@@ -47,8 +55,8 @@ def grade(students, jobs, tmp, root=ROOT):
         for name in NOTEBOOKS:
             shutil.copy(SOURCE / f"{name}.ipynb", subs / f"s{s:02d}" / f"{name}.ipynb")
     started = time.monotonic()
-    proc = subprocess.run([sys.executable, str(root / "grading" / "grade.py"), str(subs), "--out", str(out),
-                           "-j", str(jobs)], cwd=root, capture_output=True, text=True)
+    proc = subprocess.run([*grading_cmd(root, "grade"), str(subs), "--out", str(out), "-j", str(jobs)],
+                          cwd=root, capture_output=True, text=True)
     wall = time.monotonic() - started
     if proc.returncode != 0:
         raise SystemExit(f"grading failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
@@ -70,8 +78,7 @@ def against(other, rounds):
     """This checkout and `other`, one student x five notebooks -j 1, in alternation."""
     other = other.resolve()
     for root in (ROOT, other):
-        subprocess.run([sys.executable, str(root / "grading" / "release.py")], cwd=root, check=True,
-                       stdout=subprocess.DEVNULL)
+        subprocess.run(grading_cmd(root, "release"), cwd=root, check=True, stdout=subprocess.DEVNULL)
     labels = {"this": ROOT, "against": other}
     runs = {label: [] for label in labels}
     with tempfile.TemporaryDirectory(prefix="bench-grading-") as tmp:
@@ -109,8 +116,7 @@ def main(argv=None):
         return 0
     if args.against:
         return against(args.against, args.rounds)
-    subprocess.run([sys.executable, str(ROOT / "grading" / "release.py")], cwd=ROOT, check=True,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run(grading_cmd(ROOT, "release"), cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
     if args.cold:
         shutil.rmtree(ROOT / "build" / "grading" / "template", ignore_errors=True)
     results, cold = [], None

@@ -1,6 +1,6 @@
 """Benchmark of notebook execution with the Rust kernel (rerun it; it is not a test).
 
-    python tools/bench_notebooks.py [--rounds 3] [--no-compare]
+    python -m tools.bench_notebooks [--rounds 3] [--no-compare]
 
 1. Executes all five notebooks once to warm the kernel's build slots, then `--rounds`
    more times, interleaved (round 1: all five, round 2: all five, ...), so that machine
@@ -15,15 +15,13 @@ import argparse
 import json
 import os
 import statistics
-import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tools"))
-import run_notebooks  # noqa: E402
+from tools import run_notebooks
+from tools.bench_cells import OUT, kernel_env  # before/after settings
+from tools.course import NOTEBOOKS  # the one list of notebooks
 
-from course import NOTEBOOKS  # noqa: E402 (the one list of notebooks)
-from bench_cells import OUT, kernel_env  # noqa: E402 (before/after settings)
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def run(path, out):

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from nbconvert import HTMLExporter
 
-from course import LABS
+from tools.course import LABS
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "tools" / "site" / "templates"

@@ -1,6 +1,6 @@
 """Executes notebooks headless with the Rust kernel and renders them to HTML.
 
-    python tools/run_notebooks.py [NOTEBOOK ...] [--out build] [--cell-timeout S] [--notebook-timeout S] [--rerun]
+    python -m tools.run_notebooks [NOTEBOOK ...] [--out build] [--cell-timeout S] [--notebook-timeout S] [--rerun]
 
 Without NOTEBOOK: the course's notebooks (tools/course.py), in teaching order.
 
@@ -27,9 +27,9 @@ from pathlib import Path
 import nbformat
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
-from course import NOTEBOOKS
-import course_site
-from kernel_client import ANSI, RustNotebookClient, cell_failure, cell_seconds, strip_ansi  # noqa: F401 (re-exported)
+from tools import course_site
+from tools.course import NOTEBOOKS
+from tools.kernel_client import NotebookDeadline, RustNotebookClient, cell_failure, cell_seconds, strip_ansi
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -106,7 +106,7 @@ def run_one(path, out_dir, cell_timeout, notebook_timeout, rerun=False, for_read
         nb = course_site.for_readers(nb)
     if rerun:
         nb = rerun_notebook(nb)
-    deadline = time.monotonic() + notebook_timeout
+    deadline = NotebookDeadline(notebook_timeout)
     client = RustNotebookClient(
         nb,
         kernel_name="rust",
@@ -114,7 +114,7 @@ def run_one(path, out_dir, cell_timeout, notebook_timeout, rerun=False, for_read
         record_timing=True,
         timeout=cell_timeout,
         # the whole-notebook limit shortens the last cells' timeout
-        timeout_func=lambda cell: max(1, min(cell_timeout, int(deadline - time.monotonic()))),
+        timeout_func=lambda cell: deadline.cell_timeout(cell_timeout),
         startup_timeout=120,
         resources={"metadata": {"path": str(path.parent)}},
     )
@@ -123,7 +123,7 @@ def run_one(path, out_dir, cell_timeout, notebook_timeout, rerun=False, for_read
     try:
         client.execute()
     except CellTimeoutError as err:
-        limit = "notebook" if time.monotonic() >= deadline - 1 else "cell"
+        limit = deadline.stopped_by()
         failure = f"timed out ({limit} limit: {notebook_timeout if limit == 'notebook' else cell_timeout} s): {err}"
     except DeadKernelError as err:
         failure = f"the kernel died: {err}"

@@ -1,13 +1,14 @@
 """Soak test of the grader (not part of CI; needs root and `make release`):
 
-    .venv/bin/python tools/soak_grading.py [--students 10] [--kills 3] [--jobs 2] [--seed N]
+    .venv/bin/python -m tools.soak_grading [--students 10] [--kills 3] [--jobs 2] [--seed N]
+    (from the repository's folder: it imports tests.corpus)
 
 Builds a class from the grading corpus (tests/corpus/): every student hands in all five
 notebooks, each a corpus submission with a known score, one pair in ten an attack. Then
-`grading/grade.py` is started, killed with `kill -9` (its whole process group) at a random
-moment, and started again, `--kills` times, and finally left to finish. At the end scores.csv
-must hold exactly one row per (student, notebook), each with its expected score and status,
-and no grading process may be left behind. Prints the figures (kills, rows before each,
+the grader (`python -m grading.grade`) is started, killed with `kill -9` (its whole process
+group) at a random moment, and started again, `--kills` times, and finally left to finish.
+At the end scores.csv must hold exactly one row per (student, notebook), each with its
+expected score and status, and no grading process may be left behind. Prints the figures (kills, rows before each,
 time, work lost) and exits 1 on any mismatch.
 """
 import argparse
@@ -21,13 +22,12 @@ import time
 from collections import Counter
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
-sys.path.insert(0, str(ROOT / "tools"))
-import nbformat  # noqa: E402
+import nbformat
 
-from corpus import build, corpus  # noqa: E402
-from course import NOTEBOOKS  # noqa: E402
+from tests.corpus import build, corpus  # (not installed: found in the current folder)
+from tools.course import NOTEBOOKS
+
+ROOT = Path(__file__).resolve().parent.parent
 
 SOURCE = ROOT / "build" / "course" / "source" / "labs"
 RELEASED = ROOT / "build" / "release" / "notebooks"
@@ -102,7 +102,7 @@ def main():
           flush=True)
 
     started, kills, graded_per_run = time.monotonic(), [], []
-    cmd = [sys.executable, str(ROOT / "grading" / "grade.py"), str(subs), "--out", str(out), "-j", str(args.jobs)]
+    cmd = [sys.executable, "-m", "grading.grade", str(subs), "--out", str(out), "-j", str(args.jobs)]
     while True:
         before = len(rows_of(out))
         proc = subprocess.Popen(cmd, cwd=ROOT, start_new_session=True, stdout=subprocess.DEVNULL,

@@ -1,7 +1,7 @@
 """Warms the Rust kernel's template build directory, .evcxr/template, so that no notebook
 starts cold: tools/rust-kernel copies it into every build slot on the slot's first use.
 
-    python tools/warm_kernel.py     # `make setup` runs it; does nothing if the template is current
+    python -m tools.warm_kernel     # `make setup` runs it; does nothing if the template is current
 
 It runs each distinct first cell of the course's notebooks (the `:dep labkit` line, with and
 without polars) and one trivial cell in a kernel of its own, all in the same build directory,
@@ -20,7 +20,7 @@ from pathlib import Path
 
 import nbformat
 
-from course import NOTEBOOKS
+from tools.course import NOTEBOOKS
 
 ROOT = Path(__file__).resolve().parent.parent
 SLOTS = Path(os.environ.get("LABKIT_EVCXR_DIR", ROOT / ".evcxr"))
@@ -59,7 +59,7 @@ def key(cells):
 
 def run_cells(build_dir, cells):
     """Runs `cells` in a new kernel that uses `build_dir`; raises if one fails."""
-    from kernel_client import RustNotebookClient, cell_failure  # (late panics count too)
+    from tools.kernel_client import RustNotebookClient, cell_failure  # (late panics count too)
 
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell(c) for c in cells]

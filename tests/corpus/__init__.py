@@ -15,7 +15,8 @@ A submission is described by what it changes in the student version:
 exact total the grader must give (stated by hand, not computed from `failing`).
 
 tests/test_grading.py grades them all with the real grader (root, sandbox); dry_run.py
-predicts the scores without the sandbox, from the solution notebook.
+(`python -m tests.corpus.dry_run`) predicts the scores without the sandbox, from the solution
+notebook.
 """
 import copy
 import importlib
@@ -25,11 +26,12 @@ from pathlib import Path
 
 import nbformat
 
+from grading.release import FN  # the stubs' function names, as the release names them
+
 ROOT = Path(__file__).resolve().parents[2]
 
 STUB = re.compile(r'^(?P<indent>[ \t]*)// YOUR CODE HERE\n[ \t]*todo!\((?:"[\w:]*")?\)', re.M)
 REGION = re.compile(r"^(?P<indent>[ \t]*)// BEGIN SOLUTION\n(?P<body>.*?)^[ \t]*// END SOLUTION[^\n]*", re.M | re.S)
-FN = re.compile(r"\bfn\s+(\w+)\s*[(<]")
 TODO = "todo!()"
 
 
@@ -116,11 +118,11 @@ def build(sub, base_nb, source_nb):
 
 def corpus(notebooks=None):
     """Every submission of the corpus, for the given notebooks (default: all)."""
-    import course
+    from tools import course
 
     subs = []
     for name in notebooks or course.NOTEBOOKS:
-        module = importlib.import_module(f"corpus.{name}")
+        module = importlib.import_module(f"tests.corpus.{name}")
         for student, spec in module.SUBMISSIONS.items():
             subs.append(Submission(notebook=name, student=student, **spec))
     return subs

@@ -14,7 +14,7 @@ call the model's `forward` (given code in `train_model_new`).
 student's `mse` but is not reported), and `train-model-new` records the cost with labkit's
 half MSE, so only the gradient steps count there; `train-model-new` and `adam` start from
 models built directly, so `LinearRegression::new` counts only in `linear`."""
-from corpus.five_steps import FORGER
+from tests.corpus.five_steps import FORGER
 
 SILENCE = """
 std::panic::set_hook(Box::new(|_| {}));

@@ -2,7 +2,7 @@
 check corpus entries quickly. Not a substitute for tests/test_grading.py, which grades them
 with the real grader; this skips nbgrader's repairs (restoring locked cells, deleted checks).
 
-    .venv/bin/python tests/corpus/dry_run.py NOTEBOOK [STUDENT ...]
+    .venv/bin/python -m tests.corpus.dry_run NOTEBOOK [STUDENT ...]     # from the repository's folder
 
 Runs the solution notebook (notebooks/NOTEBOOK.ipynb, hidden tests included) with the
 project's kernel, takes the values its check cells report as the reference, then runs each
@@ -12,15 +12,14 @@ does (grading/judge.py). Prints expected and predicted score per submission.
 import sys
 from pathlib import Path
 
+import nbformat
+
+from grading import judge
+from tests.corpus import build, corpus, grade_id
+from tools import run_notebooks
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
-sys.path[:0] = [str(ROOT / "tools"), str(ROOT / "grading"), str(HERE.parent)]
-
-import nbformat  # noqa: E402
-
-import judge  # noqa: E402
-import run_notebooks  # noqa: E402
-from corpus import build, corpus, grade_id  # noqa: E402
 
 OUT = ROOT / "build" / "corpus-dry"
 

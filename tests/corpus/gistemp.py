@@ -16,7 +16,7 @@ mae is graded on hidden data without a zero residual, plus one exact zero residu
 gradient in [-1/n, 1/n] is accepted: an explicit sign (0 at 0) and f64::signum (1 at 0)
 both get full marks."""
 
-from corpus.five_steps import FORGER
+from tests.corpus.five_steps import FORGER
 
 
 SILENCE = """

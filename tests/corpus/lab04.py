@@ -8,7 +8,7 @@ gradient and descent_step and whose losses from mse_at. A wrong mse therefore al
 No check uses a value that another task's function computed: the gradient and MSE that the
 descent-step check needs come from their formulas, and the descent-loop check runs descend
 itself, so a task left unwritten fails its own check and those of the functions that call it."""
-from corpus.five_steps import FORGER
+from tests.corpus.five_steps import FORGER
 
 SUBMISSIONS = {
     "solution": dict(score=6),

@@ -12,7 +12,7 @@ Each check runs the functions it tests itself, on inputs from locked cells that 
 student function (the data, the initial model, the least-squares line), never on values that
 another task's cell computed, and the gradient check's finite differences use the formula of
 J, not the student's cost: a task that is not written fails only its own checks."""
-from corpus.five_steps import FORGER
+from tests.corpus.five_steps import FORGER
 
 # what the notebook prints at the end of each sweep (last logged weight and bias per rate)
 HARDCODED_SWEEPS = """
