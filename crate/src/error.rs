@@ -38,15 +38,6 @@ pub enum LabError {
         /// What is wrong there.
         reason: String,
     },
-    /// A file could not be read or written (the operating system's reason).
-    Io {
-        /// `"read"` or `"write"`.
-        action: &'static str,
-        /// The file.
-        path: String,
-        /// The operating system's message, e.g. "No such file or directory (os error 2)".
-        reason: String,
-    },
     /// A download failed (network, timeout, HTTP status or unreadable body).
     Download {
         /// The address asked for.
@@ -68,11 +59,7 @@ impl fmt::Display for LabError {
             LabError::Diverged { step, value, learning_rate } => {
                 write!(f, "training diverged at step {step}: the loss is {value:e} and growing")?;
                 match learning_rate {
-                    Some(lr) => write!(
-                        f,
-                        "; the learning rate {lr} is too large for this problem, try {} or smaller",
-                        lr / 10.0
-                    ),
+                    Some(lr) => write!(f, "; the learning rate {lr} is too large for this problem, try {} or smaller", lr / 10.0),
                     None => write!(f, "; try a smaller learning rate"),
                 }
             }
@@ -80,7 +67,6 @@ impl fmt::Display for LabError {
                 write!(f, "{source}, line {line}: {reason}")
             }
             LabError::Data { source, line: None, reason } => write!(f, "{source}: {reason}"),
-            LabError::Io { action, path, reason } => write!(f, "could not {action} {path}: {reason}"),
             LabError::Download { url, reason } => write!(f, "could not download {url}: {reason}"),
             LabError::Invalid(msg) => f.write_str(msg),
         }
@@ -110,13 +96,9 @@ pub(crate) fn check_shapes(
 
 /// Fails with [`LabError::Shape`] unless `left` and `right` have exactly the same shape.
 /// No broadcasting: a `(143,)` prediction against a `(143, 1)` target is an error, not a
-/// silent 143×143 matrix as in NumPy/PyTorch.
-///
-/// # Example
-/// ```
-/// let err = labkit::error::same_shape("mse", "y_pred", &[143], "y_true", &[143, 1]).unwrap_err();
-/// assert!(err.to_string().contains("y_pred has shape [143] but y_true has shape [143, 1]"));
-/// ```
+/// silent 143×143 matrix as in NumPy/PyTorch. E.g. `same_shape("mse", "y_pred", &[143],
+/// "y_true", &[143, 1])` fails with "shape mismatch in mse: y_pred has shape [143] but y_true
+/// has shape [143, 1] (need equal shapes)".
 pub fn same_shape(
     op: &'static str,
     left_name: &'static str,
@@ -133,9 +115,9 @@ mod tests {
 
     #[test]
     fn shape_error_names_both_shapes_and_the_rule() {
-        let err = same_shape("mse", "prediction", &[143], "target", &[143, 1]).unwrap_err();
-        let msg = err.to_string();
-        assert!(msg.contains("[143]") && msg.contains("[143, 1]") && msg.ends_with("(need equal shapes)"), "{msg}");
+        let err = same_shape("mse", "y_pred", &[143], "y_true", &[143, 1]).unwrap_err();
+        let want = "shape mismatch in mse: y_pred has shape [143] but y_true has shape [143, 1] (need equal shapes)";
+        assert_eq!(err.to_string(), want);
     }
 
     #[test]
@@ -143,11 +125,5 @@ mod tests {
         let err = LabError::Diverged { step: 7, value: f64::INFINITY, learning_rate: Some(10.0) };
         let msg = err.to_string();
         assert!(msg.contains("step 7") && msg.contains("try 1 or smaller"), "{msg}");
-    }
-
-    #[test]
-    fn io_error_says_what_could_not_be_done_to_which_file() {
-        let err = LabError::Io { action: "read", path: "a.csv".into(), reason: "No such file".into() };
-        assert_eq!(err.to_string(), "could not read a.csv: No such file");
     }
 }

@@ -33,11 +33,11 @@ fn central_differences<D: Dimension>(
 #[derive(Debug, Clone, PartialEq)]
 pub struct GradCheck {
     /// The gradient as given (from a formula or backpropagation).
-    pub analytic: ArrayD<f64>,
+    analytic: ArrayD<f64>,
     /// The central-difference estimate.
-    pub numerical: ArrayD<f64>,
+    numerical: ArrayD<f64>,
     /// `|a − n| / max(|a|, |n|)` per parameter.
-    pub relative_error: ArrayD<f64>,
+    relative_error: ArrayD<f64>,
 }
 
 impl GradCheck {
@@ -69,17 +69,9 @@ impl fmt::Display for GradCheck {
     }
 }
 
-/// Compares an analytic gradient with central differences of `f` at `theta` (step `h`).
-/// Fails if `analytic` and `theta` differ in shape.
-///
-/// # Example
-/// ```
-/// use labkit::{array, check_gradient};
-/// let theta = array![0.5, -1.0];
-/// let analytic = theta.mapv(|t| 2.0 * t); // ∇ Σθᵢ² = 2θ
-/// let check = check_gradient(|t| t.mapv(|v| v * v).sum(), &theta, &analytic, 1e-5).unwrap();
-/// assert!(check.passes(1e-8));
-/// ```
+/// Compares an analytic gradient with central differences of `f` at `theta` (step `h`), e.g.
+/// `check_gradient(|t| t.mapv(|v| v * v).sum(), &theta, &(2.0 * &theta), 1e-5)?` for
+/// ∇ Σθᵢ² = 2θ. Fails if `analytic` and `theta` differ in shape.
 pub fn check_gradient<D: Dimension>(
     f: impl FnMut(&Array<f64, D>) -> f64,
     theta: &Array<f64, D>,
@@ -90,17 +82,10 @@ pub fn check_gradient<D: Dimension>(
     let numerical = central_differences(f, theta, h);
     let relative_error = Zip::from(analytic).and(&numerical).map_collect(|&a, &n| {
         let scale = a.abs().max(n.abs());
-        if scale == 0.0 {
-            0.0
-        } else {
-            (a - n).abs() / scale
-        }
+        if scale == 0.0 { 0.0 } else { (a - n).abs() / scale }
     });
-    Ok(GradCheck {
-        analytic: analytic.clone().into_dyn(),
-        numerical: numerical.into_dyn(),
-        relative_error: relative_error.into_dyn(),
-    })
+    let (analytic, numerical, relative_error) = (analytic.clone().into_dyn(), numerical.into_dyn(), relative_error.into_dyn());
+    Ok(GradCheck { analytic, numerical, relative_error })
 }
 
 #[cfg(test)]

@@ -49,6 +49,9 @@ pub use train::*;
 
 /// Re-exported so a notebook needs only `:dep labkit`.
 pub use ndarray;
+/// Re-exported so a notebook needs only `:dep labkit`: `Array::random_using(m, NumpyUniform,
+/// &mut rng)` (trait `ndarray_rand::RandomExt`) fills an array from any `rand` distribution.
+pub use ndarray_rand;
 pub use ndarray::{array, s, Array1, Array2, ArrayD, Axis};
 #[cfg(feature = "polars")]
 pub use polars;

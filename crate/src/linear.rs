@@ -18,14 +18,6 @@ use crate::rng::TorchGenerator;
 /// Unlike `torch.nn.Linear`, which stores `A` as (out, in) and computes `x·Aᵀ + b`,
 /// the weights are stored the way the maths reads, so `weights[[j, k]]` multiplies
 /// feature `j` for output `k`.
-///
-/// # Example
-/// ```
-/// use labkit::{array, Linear};
-/// let layer = Linear::new(array![[2.0], [3.0]], array![1.0]).unwrap();
-/// let y = layer.forward(&array![[1.0, 1.0], [0.0, 2.0]]).unwrap();
-/// assert_eq!(y, array![[6.0], [7.0]]);
-/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct Linear {
     /// `W`, shape (in_features, out_features).
@@ -59,10 +51,7 @@ impl Linear {
 
     /// All parameters zero: `Linear(weights=zeros(in, out), bias=zeros(out))`.
     pub fn zeros(in_features: usize, out_features: usize) -> Self {
-        Linear {
-            weights: Array2::zeros((in_features, out_features)),
-            bias: Array1::zeros(out_features),
-        }
+        Linear { weights: Array2::zeros((in_features, out_features)), bias: Array1::zeros(out_features) }
     }
 
     /// PyTorch's initialisation of `nn.Linear(in, out)`, drawn from `rng` as PyTorch draws it:
@@ -73,23 +62,15 @@ impl Linear {
     /// gain = √(2/(1+a²)); that equals 1/√in up to rounding, and is computed the same way here.
     /// PyTorch stores the weight as (out, in) and computes x·Wᵀ + b; here `weights` is its
     /// transpose, (in, out).
-    ///
-    /// # Example
-    /// ```
-    /// use labkit::{Linear, TorchGenerator};
-    /// let mut rng = TorchGenerator::new(0);
-    /// let layer = Linear::torch_init(3, 2, &mut rng); // nn.Linear(3, 2)
-    /// assert_eq!((layer.weights.dim(), layer.bias.len()), ((3, 2), 2));
-    /// assert!(layer.weights.iter().all(|w| w.abs() <= 1.0 / 3f64.sqrt()));
-    /// ```
     pub fn torch_init(in_features: usize, out_features: usize, rng: &mut TorchGenerator) -> Self {
         let fan_in = in_features as f64;
         let a = 5f64.sqrt();
         let gain = (2.0 / (1.0 + a * a)).sqrt();
         let w_bound = (3f64.sqrt() * (gain / fan_in.sqrt())) as f32;
         let b_bound = (1.0 / fan_in.sqrt()) as f32;
-        let weight: Array2<f32> = rng.uniform(-w_bound, w_bound, (out_features, in_features));
-        let bias: Array1<f32> = rng.uniform(-b_bound, b_bound, out_features);
+        // torch.empty(shape).uniform_(-bound, bound): x·(2·bound) − bound in float32, x from `rand`
+        let weight: Array2<f32> = rng.rand((out_features, in_features)).mapv_into(|x| x * (2.0 * w_bound) - w_bound);
+        let bias: Array1<f32> = rng.rand(out_features).mapv_into(|x| x * (2.0 * b_bound) - b_bound);
         Linear { weights: weight.t().as_standard_layout().mapv(f64::from), bias: bias.mapv(f64::from) }
     }
 
@@ -107,27 +88,11 @@ impl Linear {
     ///
     /// This is what `loss.backward()` computes for the layer's parameters. Nothing
     /// accumulates between calls, so there is no `zero_grad()` to forget.
-    ///
-    /// # Example
-    /// ```
-    /// use labkit::{array, Linear, Loss};
-    /// let layer = Linear::zeros(1, 1);
-    /// let (x, y) = (array![[1.0], [2.0]], array![[2.0], [4.0]]);
-    /// let y_pred = layer.forward(&x).unwrap();
-    /// let grads = layer.backward(&x, &Loss::Mse.grad(&y_pred, &y).unwrap()).unwrap();
-    /// // ∂/∂w mean((w·x − y)²) at w = 0 is mean(2·(0 − y)·x) = −10
-    /// assert_eq!(grads.weights, array![[-10.0]]);
-    /// assert_eq!(grads.bias, array![-6.0]);
-    /// ```
-    pub fn backward<S1, S2>(
+    pub fn backward<S1: Data<Elem = f64>, S2: Data<Elem = f64>>(
         &self,
         x: &ArrayBase<S1, Ix2>,
         grad_output: &ArrayBase<S2, Ix2>,
-    ) -> Result<LinearGrads>
-    where
-        S1: Data<Elem = f64>,
-        S2: Data<Elem = f64>,
-    {
+    ) -> Result<LinearGrads> {
         self.check_input("Linear::backward", x)?;
         let expected = [x.nrows(), self.weights.ncols()];
         check_shapes(

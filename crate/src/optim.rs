@@ -31,19 +31,9 @@ fn assert_same_shapes(layer: &Linear, grads: &LinearGrads) {
 }
 
 /// Gradient descent, `torch.optim.SGD(params, lr)`: `θ ← θ − lr·g` for every parameter.
-///
-/// # Example
-/// ```
-/// use labkit::{array, Linear, LinearGrads, Optimizer, Sgd};
-/// let mut layer = Linear::zeros(1, 1);
-/// let grads = LinearGrads { weights: array![[2.0]], bias: array![-1.0] };
-/// Sgd::new(0.1).step(&mut layer, &grads);
-/// assert_eq!((layer.weights[[0, 0]], layer.bias[0]), (-0.2, 0.1));
-/// ```
 #[derive(Debug, Clone)]
 pub struct Sgd {
-    /// Learning rate.
-    pub lr: f64,
+    lr: f64,
 }
 
 impl Sgd {
@@ -72,24 +62,13 @@ impl Optimizer for Sgd {
 /// m ← m + (1 − β₁)(g − m)          v ← β₂·v + (1 − β₂)·g²
 /// θ ← θ − lr/(1 − β₁ᵗ) · m / (√v / √(1 − β₂ᵗ) + ε)
 /// ```
-///
-/// # Example
-/// ```
-/// use labkit::{array, Adam, Linear, LinearGrads, Optimizer};
-/// let mut layer = Linear::zeros(1, 1);
-/// let grads = LinearGrads { weights: array![[5.0]], bias: array![-0.01] };
-/// Adam::new(0.1).step(&mut layer, &grads);
-/// // Adam's first step moves every parameter by about lr, whatever the gradient's size.
-/// assert!((layer.weights[[0, 0]] + 0.1).abs() < 1e-6 && (layer.bias[0] - 0.1).abs() < 1e-5);
-/// ```
 #[derive(Debug, Clone)]
 pub struct Adam {
-    /// Learning rate.
-    pub lr: f64,
+    lr: f64,
     /// Decay rates (β₁, β₂) of the running averages of g and g².
-    pub betas: (f64, f64),
+    betas: (f64, f64),
     /// ε added to the denominator for numerical stability.
-    pub eps: f64,
+    eps: f64,
     /// The number of steps taken, t.
     t: i32,
     /// m and v, shaped like the gradients; `None` before the first step.

@@ -1,12 +1,12 @@
 //! Feature scaling: standardise to mean 0 and standard deviation 1,
 //! `x_scaled = (x − μ) / σ` with `σ = √(Σ(xᵢ − μ)² / (n − ddof))`.
 
-use ndarray::{Array, Array1, Array2, ArrayBase, Axis, Data, Dimension, Ix2};
+use ndarray::{Array, ArrayBase, Data, Dimension};
 
-use crate::error::{check_shapes, LabError, Result};
+use crate::error::{LabError, Result};
 
 /// The `ddof` ("delta degrees of freedom") of a standard deviation: it divides by `n − ddof`.
-/// The labs differ: NumPy's `x.std()` and sklearn's `StandardScaler` use ddof = 0, PyTorch's
+/// The labs differ: NumPy's `x.std()` uses ddof = 0, PyTorch's
 /// `x.std()` uses ddof = 1.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Ddof {
@@ -29,72 +29,16 @@ impl Ddof {
 
 /// Standardises all elements together, `(x − x.mean()) / x.std(ddof)`, as the labs do for
 /// their single feature. Fails on fewer than two elements or a constant array (σ = 0).
-///
-/// # Example
-/// ```
-/// use labkit::{array, standardize, Ddof};
-/// let z = standardize(&array![1.0, 2.0, 3.0], Ddof::Sample).unwrap();
-/// assert_eq!(z, array![-1.0, 0.0, 1.0]); // mean 2, sample std 1
-/// ```
 pub fn standardize<S: Data<Elem = f64>, D: Dimension>(x: &ArrayBase<S, D>, ddof: Ddof) -> Result<Array<f64, D>> {
-    at_least_two(x.len())?;
-    let (mean, sd) = (x.mean().expect("at least two values"), x.std(ddof.value()));
-    spread(sd)?;
-    Ok(x.mapv(|v| (v - mean) / sd))
-}
-
-/// Per-column standardisation learned on training data and reused on new data
-/// (`sklearn.preprocessing.StandardScaler`, which uses ddof = 0).
-///
-/// # Example
-/// ```
-/// use labkit::{array, Ddof, Standardizer};
-/// let scaler = Standardizer::fit(&array![[0.0, 10.0], [2.0, 30.0]], Ddof::Population).unwrap();
-/// assert_eq!(scaler.transform(&array![[1.0, 40.0]]).unwrap(), array![[0.0, 2.0]]);
-/// ```
-#[derive(Debug, Clone, PartialEq)]
-pub struct Standardizer {
-    /// Column means μⱼ.
-    pub mean: Array1<f64>,
-    /// Column standard deviations σⱼ.
-    pub std: Array1<f64>,
-}
-
-impl Standardizer {
-    /// Learns μⱼ and σⱼ of each column of `x` (n × features).
-    pub fn fit<S: Data<Elem = f64>>(x: &ArrayBase<S, Ix2>, ddof: Ddof) -> Result<Self> {
-        at_least_two(x.nrows())?;
-        let mean = x.mean_axis(Axis(0)).expect("at least two rows");
-        let std = x.std_axis(Axis(0), ddof.value());
-        std.iter().try_for_each(|&sd| spread(sd))?;
-        Ok(Standardizer { mean, std })
-    }
-
-    /// `(x − μ) / σ` column by column. Fails if `x` has a different number of columns.
-    pub fn transform<S: Data<Elem = f64>>(&self, x: &ArrayBase<S, Ix2>) -> Result<Array2<f64>> {
-        check_shapes(
-            x.ncols() == self.mean.len(),
-            "Standardizer::transform",
-            ("x", x.shape()),
-            ("fitted means", self.mean.shape()),
-            "x.ncols() == number of fitted columns",
-        )?;
-        Ok((x - &self.mean) / &self.std)
-    }
-}
-
-fn at_least_two(n: usize) -> Result<()> {
+    let n = x.len();
     if n < 2 {
         return Err(LabError::Invalid(format!("cannot standardise {n} value(s): need at least 2")));
     }
-    Ok(())
-}
-
-fn spread(sd: f64) -> Result<()> {
+    let (mean, sd) = (x.mean().expect("at least two values"), x.std(ddof.value()));
     if sd == 0.0 || !sd.is_finite() {
         return Err(LabError::Invalid(format!("cannot standardise: the standard deviation is {sd} (all values equal?)")));
     }
-    Ok(())
+    Ok(x.mapv(|v| (v - mean) / sd))
 }
 
 #[cfg(test)]
@@ -125,38 +69,8 @@ mod tests {
     }
 
     #[test]
-    fn standardizer_gives_every_column_mean_0_and_std_1() {
-        let x = array![[1.0, -3.0, 100.0], [4.0, 0.5, 250.0], [2.5, 8.0, 175.0], [-0.5, 2.0, 90.0]];
-        for ddof in [Ddof::Population, Ddof::Sample] {
-            let z = Standardizer::fit(&x, ddof).unwrap().transform(&x).unwrap();
-            for column in z.columns() {
-                assert_abs_diff_eq!(column.mean().unwrap(), 0.0, epsilon = 1e-12);
-                assert_abs_diff_eq!(column.std(ddof.value()), 1.0, epsilon = 1e-12);
-            }
-        }
-    }
-
-    #[test]
-    fn standardizer_learns_each_columns_mean_and_std() {
-        // columns (1, 3) and (10, 30): means 2 and 20, population σ 1 and 10
-        let s = Standardizer::fit(&array![[1.0, 10.0], [3.0, 30.0]], Ddof::Population).unwrap();
-        assert_abs_diff_eq!(s.mean[0], 2.0, epsilon = 1e-15);
-        assert_abs_diff_eq!(s.mean[1], 20.0, epsilon = 1e-15);
-        assert_abs_diff_eq!(s.std[0], 1.0, epsilon = 1e-15);
-        assert_abs_diff_eq!(s.std[1], 10.0, epsilon = 1e-15);
-    }
-
-    #[test]
     fn constant_feature_and_single_value_are_errors_not_nan() {
         assert!(standardize(&array![3.0, 3.0, 3.0], Ddof::Population).is_err());
         assert!(standardize(&array![3.0], Ddof::Sample).is_err());
-        assert!(Standardizer::fit(&array![[1.0, 2.0], [1.0, 5.0]], Ddof::Sample).is_err());
-    }
-
-    #[test]
-    fn transform_rejects_wrong_column_count() {
-        let s = Standardizer::fit(&array![[1.0], [2.0]], Ddof::Population).unwrap();
-        let err = s.transform(&array![[1.0, 2.0]]).unwrap_err().to_string();
-        assert!(err.contains("[1, 2]") && err.contains("[1]"), "{err}");
     }
 }

@@ -28,22 +28,12 @@ impl History {
 }
 
 /// Watches a sequence of losses and reports divergence: a loss that is NaN or infinite,
-/// or one that has grown at every one of the last `window` steps to more than 100 times
+/// or one that has grown at every one of the last 10 steps to more than 100 times
 /// the smallest loss seen (gradient descent with too large a learning rate grows
 /// geometrically; a loss that merely wobbles does not trip it).
-///
-/// # Example
-/// ```
-/// use labkit::DivergenceGuard;
-/// let mut guard = DivergenceGuard::new(Some(10.0));
-/// assert!(guard.observe(0, 2.0).is_ok());
-/// let err = guard.observe(1, f64::NAN).unwrap_err().to_string();
-/// assert!(err.contains("step 1") && err.contains("learning rate 10"));
-/// ```
 #[derive(Debug, Clone)]
 pub struct DivergenceGuard {
     learning_rate: Option<f64>,
-    window: usize,
     smallest: f64,
     previous: f64,
     rising_for: usize,
@@ -52,7 +42,7 @@ pub struct DivergenceGuard {
 impl DivergenceGuard {
     /// A guard whose messages mention `learning_rate` (if known); window of 10 steps.
     pub fn new(learning_rate: Option<f64>) -> Self {
-        DivergenceGuard { learning_rate, window: 10, smallest: f64::INFINITY, previous: f64::INFINITY, rising_for: 0 }
+        DivergenceGuard { learning_rate, smallest: f64::INFINITY, previous: f64::INFINITY, rising_for: 0 }
     }
 
     /// Records the loss of step `step`; `Err(LabError::Diverged)` if training is diverging.
@@ -60,7 +50,7 @@ impl DivergenceGuard {
         self.rising_for = if loss > self.previous { self.rising_for + 1 } else { 0 };
         self.previous = loss;
         self.smallest = self.smallest.min(loss);
-        let runaway = self.rising_for >= self.window && loss > 100.0 * self.smallest;
+        let runaway = self.rising_for >= 10 && loss > 100.0 * self.smallest;
         if !loss.is_finite() || runaway {
             return Err(LabError::Diverged { step, value: loss, learning_rate: self.learning_rate });
         }
@@ -73,32 +63,14 @@ impl DivergenceGuard {
 ///
 /// Returns the [`History`], or [`LabError::Diverged`] naming the step and suggesting a
 /// smaller learning rate as soon as the loss runs away.
-///
-/// # Example
-/// ```
-/// use labkit::{array, fit, Linear, Loss, Sgd};
-/// let x = array![[0.0], [1.0], [2.0]];
-/// let y = array![[1.0], [3.0], [5.0]]; // y = 2x + 1
-/// let mut layer = Linear::zeros(1, 1);
-/// let history = fit(&mut layer, &x, &y, Loss::Mse, &mut Sgd::new(0.1), 500).unwrap();
-/// assert!((layer.weights[[0, 0]] - 2.0).abs() < 1e-3 && history.final_loss() < 1e-6);
-///
-/// // With a learning rate of 10 it diverges, and says so:
-/// let err = fit(&mut Linear::zeros(1, 1), &x, &y, Loss::Mse, &mut Sgd::new(10.0), 500).unwrap_err();
-/// assert!(err.to_string().contains("learning rate 10"));
-/// ```
-pub fn fit<S1, S2>(
+pub fn fit<S1: Data<Elem = f64>, S2: Data<Elem = f64>>(
     layer: &mut Linear,
     x: &ArrayBase<S1, Ix2>,
     y: &ArrayBase<S2, Ix2>,
     loss: Loss,
     optimizer: &mut impl Optimizer,
     epochs: usize,
-) -> Result<History>
-where
-    S1: Data<Elem = f64>,
-    S2: Data<Elem = f64>,
-{
+) -> Result<History> {
     let mut history = History::default();
     let mut guard = DivergenceGuard::new(Some(optimizer.learning_rate()));
     for epoch in 0..epochs {
@@ -163,10 +135,11 @@ mod tests {
     }
 
     #[test]
-    fn a_wobbling_loss_is_not_divergence() {
+    fn a_wobbling_loss_is_not_divergence_but_nan_is() {
         let mut guard = DivergenceGuard::new(None);
         for (step, loss) in [5.0, 6.0, 4.0, 4.5, 3.0, 3.2, 2.0].into_iter().enumerate() {
             assert!(guard.observe(step, loss).is_ok());
         }
+        assert!(matches!(guard.observe(7, f64::NAN), Err(LabError::Diverged { step: 7, .. })));
     }
 }

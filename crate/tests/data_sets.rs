@@ -66,6 +66,7 @@ fn deep_teaching_x_is_numpy_uniform_rounded_to_float32() {
     ];
     let data = deep_teaching();
     assert_eq!(data.x.len(), 100);
+    assert!(data.x.iter().all(|&x| (0.0..10.0).contains(&x)));
     assert_eq!(data.x.as_slice().unwrap()[..10], want);
 }
 

@@ -96,9 +96,9 @@ fn progression_goes_from_light_to_dark_red() {
 
 #[test]
 fn line_with_uses_the_style() {
-    let style = Style { color: (255, 0, 0), alpha: 0.5, width: 3, label: "fit".into(), dashed: false };
+    let style = Style { color: (255, 0, 0), width: 3, label: "fit".into(), dashed: false };
     let svg = Figure::new().line_with([0.0, 1.0], [0.0, 1.0], style).to_svg();
-    assert!(svg.contains(r##"opacity="0.5" stroke="#FF0000" stroke-width="3""##));
+    assert!(svg.contains(r##"stroke="#FF0000" stroke-width="3""##));
     assert!(svg.contains("fit\n</text>"));
 }
 

@@ -1,5 +1,5 @@
 //! Text over HTTP with ureq (feature `download`): the one network call in labkit, used by
-//! [`gistemp::download`](super::gistemp::download). It knows nothing about GISTEMP.
+//! `gistemp::load`. It knows nothing about GISTEMP.
 
 use crate::error::{LabError, Result};
 use std::time::Duration;

@@ -8,21 +8,6 @@ use std::fmt;
 /// The first rows of a data frame as text cells, with the column names and types and the
 /// number of rows in all. Shown as an HTML table; `Display` gives the same table as
 /// plain text with right-aligned columns.
-///
-/// # Example
-/// ```
-/// use labkit::polars::prelude::*;
-/// let df = df!("Year" => [1880i64, 1881, 1882], "J-D" => [-0.17, -0.09, -0.1]).unwrap();
-/// let table = labkit::df_table(&df, 2);
-/// assert!(table.to_html().contains("<th>J-D</th>"));
-/// assert_eq!(table.to_string(), "
-///    Year    J-D
-///     i64    f64
-/// 0  1880  -0.17
-/// 1  1881  -0.09
-/// … 1 more row
-/// 3 rows × 2 columns (shape [3, 2])".trim_start_matches('\n'));
-/// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct Table {
     names: Vec<String>,

@@ -8,20 +8,6 @@ use std::fmt;
 /// spirit of `ipywidgets.interact` but with no kernel behind it (evcxr has no widgets):
 /// every frame is rendered once to SVG, and a few lines of inline JavaScript show the
 /// frame under the slider. Without JavaScript the first frame is shown.
-///
-/// # Example
-/// ```
-/// use labkit::{Explorer, Figure};
-/// let x = vec![0.0, 1.0, 2.0];
-/// let y = vec![1.0, 3.0, 5.0];
-/// let explorer = Explorer::new("w", &[0.0, 1.0, 2.0]).frames(|w| {
-///     let y_hat: Vec<f64> = x.iter().map(|v| w * v + 1.0).collect();
-///     let mse = y.iter().zip(&y_hat).map(|(a, b)| (a - b).powi(2)).sum::<f64>() / 3.0;
-///     (Figure::new().scatter(&x, &y, "data").line(&x, &y_hat, "model"), format!("MSE {mse:.3}"))
-/// });
-/// assert!(explorer.to_html().contains(r#"type="range""#));
-/// assert!(explorer.to_string().contains("w = 2: MSE 0.000"));
-/// ```
 #[derive(Clone, Debug)]
 pub struct Explorer {
     param: String,
@@ -39,14 +25,7 @@ impl Explorer {
     /// Renders one frame per value: `f(value)` returns the figure and a caption
     /// such as `"MSE 1.234, MAE 0.567"`.
     pub fn frames(mut self, f: impl Fn(f64) -> (Figure, String)) -> Self {
-        self.frames = self
-            .values
-            .iter()
-            .map(|&v| {
-                let (figure, caption) = f(v);
-                (figure.to_svg(), caption)
-            })
-            .collect();
+        self.frames = self.values.iter().map(|&v| f(v)).map(|(figure, caption)| (figure.to_svg(), caption)).collect();
         self
     }
 

@@ -17,11 +17,10 @@
 //! Mismatched lengths are programming errors and panic at once, naming both lengths.
 //!
 //! Files: this one holds the figure and its builder calls; [`Values`] is what can be
-//! plotted; `render.rs` draws 2D panels and `surface.rs` 3D ones (`canvas.rs` is what
-//! they share, `grid.rs` the maths they use); `summary.rs` writes the text fallback;
+//! plotted; `render.rs` draws 2D panels and `surface.rs` 3D ones (`grid.rs` holds the
+//! maths they use); `summary.rs` writes the text fallback;
 //! `explorer.rs` is the slider over precomputed figures.
 
-mod canvas;
 mod explorer;
 mod grid;
 mod render;
@@ -41,20 +40,10 @@ const TAB10: [(u8, u8, u8); 10] = [
 ];
 
 /// How a line is drawn by [`Figure::line_with`].
-///
-/// # Example
-/// ```
-/// use labkit::Style;
-/// // plt.plot(x, y, 'r--', alpha=0.5, label="fit")
-/// let style = Style { color: (255, 0, 0), alpha: 0.5, dashed: true, label: "fit".into(), ..Style::default() };
-/// assert_eq!(style.width, 2);
-/// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct Style {
     /// Red, green, blue.
     pub color: (u8, u8, u8),
-    /// Opacity from 0 (invisible) to 1.
-    pub alpha: f64,
     /// Stroke width in pixels.
     pub width: u32,
     /// Legend text; `""` means no legend entry.
@@ -64,9 +53,9 @@ pub struct Style {
 }
 
 impl Default for Style {
-    /// matplotlib's first colour (`tab:blue`), opaque, 2 px, no label, solid.
+    /// matplotlib's first colour (`tab:blue`), 2 px, no label, solid.
     fn default() -> Self {
-        Style { color: TAB10[0], alpha: 1.0, width: 2, label: String::new(), dashed: false }
+        Style { color: TAB10[0], width: 2, label: String::new(), dashed: false }
     }
 }
 
@@ -99,17 +88,6 @@ struct Panel {
 /// # Panics
 /// Builder methods panic when x and y (or a grid and `z`) do not have matching lengths,
 /// with a message naming both lengths.
-///
-/// # Example
-/// ```
-/// use labkit::{array, Figure};
-/// let x = array![0.0, 1.0, 2.0];
-/// let fig = Figure::new().title("Data").xlabel("x").ylabel("y")
-///     .scatter(&x, &array![1.0, 3.0, 5.0], "data")
-///     .line(&x, [1.0, 3.0, 5.0], "y = 2x + 1");
-/// assert!(fig.to_svg().starts_with("<svg"));
-/// assert!(fig.to_string().contains("scatter \"data\": 3 points"));
-/// ```
 #[derive(Clone, Debug)]
 pub struct Figure {
     width: u32,
@@ -163,25 +141,12 @@ impl Figure {
 
     /// Points joined by a line in the next `tab10` colour (`plt.plot(x, y, label=label)`).
     /// The legend is drawn when any series of the panel has a label.
-    ///
-    /// # Example
-    /// ```
-    /// let fig = labkit::Figure::new().line(0..50, vec![1.0; 50], "loss");
-    /// assert!(fig.to_string().contains("line \"loss\": 50 points, x 0..49"));
-    /// ```
     pub fn line(mut self, x: impl Values, y: impl Values, label: &str) -> Self {
         let style = Style { color: self.next_color(), label: label.to_string(), ..Style::default() };
         self.line_with(x, y, style)
     }
 
-    /// A line with an explicit [`Style`] (colour, opacity, width, label, dashes).
-    ///
-    /// # Example
-    /// ```
-    /// use labkit::{Figure, Style};
-    /// let red = Style { color: (255, 0, 0), ..Style::default() };
-    /// assert!(Figure::new().line_with([0.0, 1.0], [0.0, 1.0], red).to_svg().contains("#FF0000"));
-    /// ```
+    /// A line with an explicit [`Style`] (colour, width, label, dashes).
     pub fn line_with(self, x: impl Values, y: impl Values, style: Style) -> Self {
         let (x, y) = pair("line", x, y);
         self.push(Series::Line { x, y, style })
@@ -189,13 +154,6 @@ impl Figure {
 
     /// The model after each training stage, from light to dark red, as in the lab:
     /// `for i, l in enumerate(lines): plt.plot(x, l, color="red", alpha=i/(len(lines)*1.5)+0.33)`.
-    ///
-    /// # Example
-    /// ```
-    /// let x = vec![0.0, 1.0];
-    /// let fig = labkit::Figure::new().progression(&x, &[vec![0.0, 0.5], vec![0.0, 1.0]]);
-    /// assert!(fig.to_string().contains("progression of 2 lines"));
-    /// ```
     pub fn progression(self, x: impl Values, lines: &[Vec<f64>]) -> Self {
         let x = x.values();
         for l in lines {
@@ -206,14 +164,6 @@ impl Figure {
 
     /// Iso-lines of `z[[j, i]] = f(xs[i], ys[j])` (NumPy's `meshgrid` layout) at about ten
     /// round levels, found by marching squares, over a pale heat map (`plt.contour`).
-    ///
-    /// # Example
-    /// ```
-    /// use labkit::{Array1, Array2, Figure};
-    /// let xs = Array1::<f64>::linspace(-2.0, 2.0, 21);
-    /// let z = Array2::from_shape_fn((21, 21), |(j, i)| xs[i] * xs[i] + xs[j] * xs[j]);
-    /// assert!(Figure::new().contour(&xs, &xs, &z).to_svg().contains("<polyline"));
-    /// ```
     pub fn contour(self, xs: impl Values, ys: impl Values, z: &Array2<f64>) -> Self {
         let (xs, ys) = grid_axes("contour", xs, ys, z);
         self.push(Series::Contour { xs, ys, z: z.clone() })
@@ -222,14 +172,6 @@ impl Figure {
     /// 3D surface of `z[[j, i]] = f(xs[i], ys[j])` (`ax.plot_surface(X, Y, Z, cmap="viridis")`).
     /// Axis names come from [`xlabel`](Self::xlabel) and [`ylabel`](Self::ylabel); the
     /// vertical axis is called "cost".
-    ///
-    /// # Example
-    /// ```
-    /// use labkit::{Array1, Array2, Figure};
-    /// let w = Array1::<f64>::linspace(-1.0, 3.0, 20);
-    /// let cost = Array2::from_shape_fn((20, 20), |(j, i)| (w[i] - 1.0).powi(2) + w[j].powi(2));
-    /// assert!(Figure::new().xlabel("w").ylabel("b").surface(&w, &w, &cost).to_svg().contains("<polygon"));
-    /// ```
     pub fn surface(self, xs: impl Values, ys: impl Values, z: &Array2<f64>) -> Self {
         let (xs, ys) = grid_axes("surface", xs, ys, z);
         self.push(Series::Surface { xs, ys, z: z.clone() })

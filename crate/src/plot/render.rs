@@ -1,15 +1,28 @@
 //! Drawing a figure: its panels side by side, each a 2D chart with plotters'
-//! `Cartesian2d` coordinates, or a 3D surface (`surface.rs`).
+//! `Cartesian2d` coordinates, or a 3D surface (`surface.rs`, which uses the SVG area and the
+//! font defined here).
 
-use super::canvas::{font, Area, Drawn};
 use super::grid::{finite_range, iso_lines, nice_levels, sample, simplify, viridis};
 use super::{surface, Panel, Series};
 use crate::display::num;
 use ndarray::Array2;
 use plotters::coord::types::RangedCoordf64;
+use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use std::ops::Range;
+
+/// One panel's part of the SVG document (shared with `surface.rs`).
+pub(super) type Area<'a> = DrawingArea<SVGBackend<'a>, Shift>;
+
+/// What drawing on an [`Area`] returns; an error is written into the panel as text.
+pub(super) type Drawn = Result<(), DrawingAreaErrorKind<std::io::Error>>;
+
+/// Text font of `px` CSS pixels: plotters writes `size / 1.24` into the SVG (whole
+/// numbers here for 10, 11, 12, 14 and 16).
+pub(super) fn font(px: f64) -> FontDesc<'static> {
+    ("sans-serif", px * 1.24).into_font()
+}
 
 type Chart2d<'a, 'b> = ChartContext<'a, SVGBackend<'b>, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
 
@@ -24,13 +37,9 @@ pub(super) fn figure(width: u32, height: u32, panels: &[Panel]) -> String {
             SVGBackend::with_string(&mut svg, (width * panels.len() as u32, height)).into_drawing_area();
         root.fill(&WHITE).ok();
         for (area, panel) in root.split_evenly((1, panels.len())).iter().zip(panels) {
-            let surface_grid = panel.series.iter().find_map(|s| match s {
-                Series::Surface { xs, ys, z } => Some((xs, ys, z)),
-                _ => None,
-            });
-            let drawn = match surface_grid {
-                Some((xs, ys, z)) => surface::draw(area, panel, xs, ys, z),
-                None => draw_2d(area, panel),
+            let drawn = match panel.series.iter().find(|s| matches!(s, Series::Surface { .. })) {
+                Some(Series::Surface { xs, ys, z }) => surface::draw(area, panel, xs, ys, z),
+                _ => draw_2d(area, panel),
             };
             if let Err(e) = drawn {
                 area.draw_text(&format!("cannot draw this panel: {e}"), &font(14.0).into(), (10, 20)).ok();
@@ -67,24 +76,19 @@ fn points(p: &Panel) -> Vec<(f64, f64)> {
     pts
 }
 
-/// The legend corner with the fewest data points under it (matplotlib's `loc="best"`, roughly).
+/// The legend corner with the fewest data points under it (matplotlib's `loc="best"`, roughly;
+/// on a tie the first in the order upper right, upper left, lower left, lower right).
 fn best_corner(pts: &[(f64, f64)], x: &Range<f64>, y: &Range<f64>) -> SeriesLabelPosition {
+    use SeriesLabelPosition::{LowerLeft, LowerRight, UpperLeft, UpperRight};
     let frac = |v: f64, r: &Range<f64>| (v - r.start) / (r.end - r.start);
     let under = |right: bool, top: bool| {
-        pts.iter()
-            .filter(|&&(px, py)| {
-                let (fx, fy) = (frac(px, x), frac(py, y));
-                (if right { fx > 0.55 } else { fx < 0.45 }) && (if top { fy > 0.65 } else { fy < 0.35 })
-            })
-            .count()
+        let inside = |fx: f64, fy: f64| {
+            (if right { fx > 0.55 } else { fx < 0.45 }) && (if top { fy > 0.65 } else { fy < 0.35 })
+        };
+        pts.iter().filter(|&&(px, py)| inside(frac(px, x), frac(py, y))).count()
     };
-    let corners = [
-        (under(true, true), SeriesLabelPosition::UpperRight),
-        (under(false, true), SeriesLabelPosition::UpperLeft),
-        (under(false, false), SeriesLabelPosition::LowerLeft),
-        (under(true, false), SeriesLabelPosition::LowerRight),
-    ];
-    corners.into_iter().min_by_key(|c| c.0).map(|c| c.1).unwrap()
+    let corners = [(true, true, UpperRight), (false, true, UpperLeft), (false, false, LowerLeft), (true, false, LowerRight)];
+    corners.into_iter().min_by_key(|&(right, top, _)| under(right, top)).unwrap().2
 }
 
 /// A 2D chart: axes, the series in order, and a legend when any series has a label.
@@ -127,11 +131,7 @@ fn draw_2d(area: &Area, p: &Panel) -> Drawn {
         match s {
             Series::Line { x, y, style } => {
                 let (r, g, b) = style.color;
-                let shape = ShapeStyle {
-                    color: RGBColor(r, g, b).mix(style.alpha),
-                    filled: false,
-                    stroke_width: style.width,
-                };
+                let shape = RGBColor(r, g, b).stroke_width(style.width);
                 let drawn = if style.dashed {
                     chart.draw_series(DashedLineSeries::new(path(x, y), 8, 5, shape))?
                 } else {

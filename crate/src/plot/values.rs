@@ -8,15 +8,6 @@ use std::ops::Range;
 /// Arrays of any dimension are flattened in logical (row-major) order, so a `(n, 1)`
 /// column such as `x[:, 0:1]` in NumPy plots like a `(n,)` vector. `f32` and integer
 /// elements are widened to `f64`. Epoch ranges (`0..n`) give `0, 1, …, n-1`.
-///
-/// # Example
-/// ```
-/// use labkit::{array, Values};
-/// let column = array![[1.0], [2.0], [3.0]];            // shape (3, 1)
-/// assert_eq!((&column).values(), vec![1.0, 2.0, 3.0]);
-/// assert_eq!((0..3).values(), vec![0.0, 1.0, 2.0]);
-/// assert_eq!(vec![0.5_f32, 1.5].values(), vec![0.5, 1.5]);
-/// ```
 pub trait Values {
     /// The numbers, flattened, as `f64`.
     fn values(&self) -> Vec<f64>;

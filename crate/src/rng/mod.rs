@@ -8,7 +8,7 @@
 //!
 //! The labs seed their generators (`np.random.seed(42)`, `torch.manual_seed(0)`) so that every
 //! student sees the same data. Both libraries draw from the same Mersenne Twister
-//! ([`Mt19937`]); they differ only in how they turn its 32-bit words into floats:
+//! (`Mt19937`); they differ only in how they turn its 32-bit words into floats:
 //!
 //! | Python                                   | Rust                                        |
 //! |------------------------------------------|---------------------------------------------|
@@ -29,17 +29,13 @@ mod mt19937;
 mod numpy;
 mod torch;
 
-pub use mt19937::Mt19937;
+use mt19937::Mt19937;
 pub use numpy::{NumpyUniform, RandomState};
 pub use torch::{TorchGenerator, TorchUniform};
 
 /// Builds an array of `shape` from the `n` values returned by `draw(n)`, placed in row-major
 /// (C) order whatever layout `shape` asks for, as NumPy and PyTorch fill their arrays.
-fn c_order<T, Sh, D>(shape: Sh, draw: impl FnOnce(usize) -> Vec<T>) -> Array<T, D>
-where
-    Sh: ShapeBuilder<Dim = D>,
-    D: Dimension,
-{
+fn c_order<T, Sh: ShapeBuilder<Dim = D>, D: Dimension>(shape: Sh, draw: impl FnOnce(usize) -> Vec<T>) -> Array<T, D> {
     let dim = shape.into_shape_with_order().raw_dim().clone();
     let values = draw(dim.size());
     Array::from_shape_vec(dim, values).expect("draw(n) returns n values")

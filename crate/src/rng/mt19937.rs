@@ -15,16 +15,6 @@ const M: usize = 397;
 /// Every 624 draws the whole state is "twisted"; each draw is one state word passed through
 /// the tempering shifts. `next_u64` joins two draws as `(first << 32) | second`, like
 /// PyTorch's `random64()`; `fill_bytes` writes successive `next_u32` words little-endian.
-///
-/// # Example
-/// ```
-/// use labkit::Mt19937;
-/// use rand_core::RngCore;
-///
-/// // The default seed of C++'s std::mt19937 and its well-known first output.
-/// let mut mt = Mt19937::new(5489);
-/// assert_eq!(mt.next_u32(), 3_499_211_612);
-/// ```
 #[derive(Clone, Debug)]
 pub struct Mt19937 {
     state: [u32; N],

@@ -7,17 +7,7 @@ use rand::Rng;
 use rand_core::RngCore;
 
 /// `torch.rand`'s float32 in [0, 1) from one 32-bit draw `u`: x = (u & (2²⁴-1)) · 2⁻²⁴.
-///
-/// # Example
-/// ```
-/// use labkit::{TorchGenerator, TorchUniform};
-/// use ndarray::Array;
-/// use ndarray_rand::RandomExt;
-///
-/// let mut rng = TorchGenerator::new(0);
-/// let x = Array::random_using(3, TorchUniform, &mut rng); // torch.manual_seed(0); torch.rand(3)
-/// assert_eq!(x[0], 0.49625658988952637_f32);
-/// ```
+/// With `ndarray-rand`, `Array::random_using(n, TorchUniform, &mut rng)` is `torch.rand(n)`.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct TorchUniform;
 
@@ -27,22 +17,13 @@ impl Distribution<f32> for TorchUniform {
     }
 }
 
-/// PyTorch's default CPU generator: an [`Mt19937`] plus the cached second value of the
+/// PyTorch's default CPU generator: an `Mt19937` plus the cached second value of the
 /// double-precision Box–Muller transform, so that
 /// ```python
 /// torch.manual_seed(42); X = torch.randn(100, 1); model = nn.Linear(1, 1)
 /// ```
 /// becomes `let mut rng = TorchGenerator::new(42); let x = rng.randn((100, 1)); let model = Linear::torch_init(1, 1, &mut rng);`.
 /// Results are float32, as PyTorch's default dtype.
-///
-/// # Example
-/// ```
-/// use labkit::TorchGenerator;
-///
-/// let mut rng = TorchGenerator::new(42);          // torch.manual_seed(42)
-/// let theta_0 = rng.randn((1, 1));                 // torch.randn(1, 1)
-/// assert_eq!(theta_0[[0, 0]], 0.33669036626815796_f32);
-/// ```
 #[derive(Clone, Debug)]
 pub struct TorchGenerator {
     mt: Mt19937,
@@ -108,42 +89,15 @@ impl TorchGenerator {
     }
 
     /// `torch.rand(*shape)`: float32 [`TorchUniform`] draws in row-major order.
-    ///
-    /// ```
-    /// let x = labkit::TorchGenerator::new(0).rand(100); // torch.manual_seed(0); torch.rand(100)
-    /// assert_eq!(x[1], 0.7682217955589294_f32);
-    /// ```
-    pub fn rand<Sh, D>(&mut self, shape: Sh) -> Array<f32, D>
-    where
-        Sh: ShapeBuilder<Dim = D>,
-        D: Dimension,
-    {
+    pub fn rand<Sh: ShapeBuilder<Dim = D>, D: Dimension>(&mut self, shape: Sh) -> Array<f32, D> {
         c_order(shape, |n| (0..n).map(|_| TorchUniform.sample(&mut self.mt)).collect())
     }
 
     /// `torch.randn(*shape)`. Below 16 elements each value is a cached double Box–Muller
     /// normal rounded to float32; from 16 on, PyTorch's block `normal_fill` in float32
     /// (PyTorch evaluates it with SIMD `log`/`sin`/`cos`, so these agree to about 2e-7).
-    ///
-    /// ```
-    /// let x = labkit::TorchGenerator::new(42).randn((100, 1)); // torch.randn(100, 1)
-    /// assert!((x[[0, 0]] - 1.9269153).abs() < 1e-5);
-    /// ```
-    pub fn randn<Sh, D>(&mut self, shape: Sh) -> Array<f32, D>
-    where
-        Sh: ShapeBuilder<Dim = D>,
-        D: Dimension,
-    {
+    pub fn randn<Sh: ShapeBuilder<Dim = D>, D: Dimension>(&mut self, shape: Sh) -> Array<f32, D> {
         c_order(shape, |n| self.normal(n))
-    }
-
-    /// `torch.empty(shape).uniform_(low, high)`: `x * (high - low) + low` in float32, x from `rand`.
-    pub(crate) fn uniform<Sh, D>(&mut self, low: f32, high: f32, shape: Sh) -> Array<f32, D>
-    where
-        Sh: ShapeBuilder<Dim = D>,
-        D: Dimension,
-    {
-        self.rand(shape).mapv_into(|x| x * (high - low) + low)
     }
 
     /// `torch._standard_gamma(torch.full(shape, alpha))`: Gamma(α, 1) samples by Marsaglia
@@ -152,11 +106,7 @@ impl TorchGenerator {
     /// u = 1 - uniform; accept d·v if u < 1 - 0.0331 x⁴ or ln u < x²/2 + d(1 - v + ln v).
     /// For α < 1 the sample for α + 1 is scaled by (1 - uniform)^(1/α). Results are
     /// clamped to at least `f32::MIN_POSITIVE`, as PyTorch does.
-    pub(super) fn standard_gamma<Sh, D>(&mut self, alpha: f64, shape: Sh) -> Array<f32, D>
-    where
-        Sh: ShapeBuilder<Dim = D>,
-        D: Dimension,
-    {
+    pub(super) fn standard_gamma<Sh: ShapeBuilder<Dim = D>, D: Dimension>(&mut self, alpha: f64, shape: Sh) -> Array<f32, D> {
         let alpha = alpha as f32; // PyTorch holds α in a float32 tensor
         c_order(shape, |n| {
             (0..n).map(|_| self.sample_gamma(alpha).max(f32::MIN_POSITIVE)).collect()
@@ -197,16 +147,7 @@ impl TorchGenerator {
 
     /// `torch.distributions.StudentT(df).sample(shape)`: Y = X / √(Z/df) with X standard
     /// normal (drawn first, by `normal_`) and Z ~ χ²(df) = Gamma(df/2, 1) / 0.5, in float32.
-    ///
-    /// ```
-    /// let t = labkit::TorchGenerator::new(0).student_t(2.0, 100); // StudentT(2.0).sample((100,))
-    /// assert_eq!(t.len(), 100);
-    /// ```
-    pub fn student_t<Sh, D>(&mut self, df: f64, shape: Sh) -> Array<f32, D>
-    where
-        Sh: ShapeBuilder<Dim = D>,
-        D: Dimension,
-    {
+    pub fn student_t<Sh: ShapeBuilder<Dim = D>, D: Dimension>(&mut self, df: f64, shape: Sh) -> Array<f32, D> {
         let df = df as f32;
         let x: Array<f32, D> = c_order(shape, |n| self.normal(n));
         let gamma = self.standard_gamma(f64::from(0.5 * df), x.raw_dim());
@@ -215,7 +156,7 @@ impl TorchGenerator {
     }
 }
 
-/// Raw 32-bit draws from the underlying [`Mt19937`] (`next_u64` is PyTorch's `random64()`).
+/// Raw 32-bit draws from the underlying `Mt19937` (`next_u64` is PyTorch's `random64()`).
 impl RngCore for TorchGenerator {
     fn next_u32(&mut self) -> u32 {
         self.mt.next_u32()
