@@ -36,7 +36,6 @@ import concurrent.futures as futures
 import contextlib
 import csv
 import fcntl
-import hashlib
 import io
 import json
 import os
@@ -50,6 +49,7 @@ import time
 from pathlib import Path
 
 from grading import submission
+from tools.warm_kernel import digest, toolchain, tree_digest
 from grading.common import (
     ASSIGNMENT, CELL_TIMEOUT, CGROUP_ROOT, COURSE, DEP_TIMEOUT, MEMORY_MB, NOTEBOOK_TIMEOUT, NOTEBOOKS, PIDS,
     REFERENCE, RELEASE, ROOT, SANDBOX_UID, STATE, WORKER_MEMORY_MB, cgroup_dirs, cgroup_mode, memory_cgroup,
@@ -105,19 +105,6 @@ def sysroot():
     return subprocess.run(["rustc", "--print", "sysroot"], check=True, capture_output=True, text=True).stdout.strip()
 
 
-def digest(*parts):
-    h = hashlib.sha256()
-    for part in parts:
-        h.update(part if isinstance(part, bytes) else str(part).encode())
-        h.update(b"\0")
-    return h.hexdigest()[:20]
-
-
-def tree_digest(root):
-    files = sorted(p for p in Path(root).rglob("*") if p.is_file())
-    return digest(*[x for p in files for x in (str(p.relative_to(root)), p.read_bytes())])
-
-
 def ensure_vendor(root_sysroot, build=True):
     """Crate sources for offline builds in the sandbox: our lock file plus the standard
     library's (evcxr's rust-analyzer loads the sysroot with `cargo metadata`). Returns
@@ -151,13 +138,12 @@ def ensure_vendor(root_sysroot, build=True):
 
 
 def template_key(root_sysroot):
-    rustc = subprocess.run(["rustc", "-vV"], capture_output=True, text=True).stdout
-    evcxr = ROOT / ".tools" / "bin" / "evcxr_jupyter"
+    """The grader's template is built from the release's crate, in the sandbox: its key is
+    the template's (tools/warm_kernel.py) over those sources, plus the sandbox's kernel and
+    the standard library it builds against."""
     return digest(tree_digest(RELEASE / "crate"), (RELEASE / "Cargo.toml").read_bytes(),
-                  (RELEASE / "Cargo.lock").read_bytes(), rustc, root_sysroot, evcxr.stat().st_size,
-                  (ROOT / "tools" / "evcxr" / "evcxr.toml").read_bytes(),
-                  (ROOT / "tools" / "evcxr" / "cargo-config.toml").read_bytes(),
-                  (HERE / "sandbox" / "kernel.sh").read_bytes())
+                  (RELEASE / "Cargo.lock").read_bytes(), tree_digest(ROOT / "tools" / "evcxr"), *toolchain(),
+                  root_sysroot, (HERE / "sandbox" / "kernel.sh").read_bytes())
 
 
 # ---------------------------------------------------------------------------- running workers

@@ -44,17 +44,34 @@ def first_cells():
     return sorted(cells, key=lambda cell: "polars" not in cell)
 
 
-def key(cells):
+def digest(*parts):
+    """20 hex digits of SHA-256 over `parts` (bytes, or anything else as text), each ended by
+    a 0 byte. The keys of the warm build directories (this template, the grader's) are digests."""
     h = hashlib.sha256()
-    files = [ROOT / "Cargo.lock", *sorted((ROOT / "tools" / "evcxr").iterdir())]
-    files += sorted(p for p in (ROOT / "crate").rglob("*") if p.is_file() and "target" not in p.parts)
-    for path in files:
-        h.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes() + b"\0")
-    rustc = subprocess.run(["rustc", "-vV"], capture_output=True, text=True).stdout
-    evcxr = ROOT / ".tools" / "bin" / "evcxr_jupyter"
-    for part in [rustc, str(evcxr.stat().st_size), *cells]:
-        h.update(part.encode() + b"\0")
+    for part in parts:
+        h.update(part if isinstance(part, bytes) else str(part).encode())
+        h.update(b"\0")
     return h.hexdigest()[:20]
+
+
+def tree_digest(root):
+    """The digest of every file under `root`: its path relative to `root`, then its bytes."""
+    files = sorted(p for p in Path(root).rglob("*") if p.is_file() and "target" not in p.parts)
+    return digest(*[x for p in files for x in (str(p.relative_to(root)), p.read_bytes())])
+
+
+def toolchain():
+    """What a build directory depends on besides its sources: rustc's version and evcxr's
+    binary (by size)."""
+    rustc = subprocess.run(["rustc", "-vV"], capture_output=True, text=True).stdout
+    return rustc, (ROOT / ".tools" / "bin" / "evcxr_jupyter").stat().st_size
+
+
+def key(cells):
+    """The template's key: labkit's sources and lock file, the kernel's settings, the
+    toolchain and the cells that warm it."""
+    return digest(tree_digest(ROOT / "crate"), (ROOT / "Cargo.toml").read_bytes(), (ROOT / "Cargo.lock").read_bytes(),
+                  tree_digest(ROOT / "tools" / "evcxr"), *toolchain(), *cells)
 
 
 def run_cells(build_dir, cells):
