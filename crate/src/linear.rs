@@ -60,8 +60,7 @@ impl Linear {
     ///
     /// PyTorch computes the weight bound as `kaiming_uniform_(a=√5)` does, gain·√(3/in) with
     /// gain = √(2/(1+a²)); that equals 1/√in up to rounding, and is computed the same way here.
-    /// PyTorch stores the weight as (out, in) and computes x·Wᵀ + b; here `weights` is its
-    /// transpose, (in, out).
+    /// `weights` is the transpose of PyTorch's (out, in) weight.
     pub fn torch_init(in_features: usize, out_features: usize, rng: &mut TorchGenerator) -> Self {
         let fan_in = in_features as f64;
         let a = 5f64.sqrt();
@@ -102,10 +101,7 @@ impl Linear {
             ("forward output", &expected),
             "grad_output.shape() == (x.nrows(), weights.ncols())",
         )?;
-        Ok(LinearGrads {
-            weights: x.t().dot(grad_output),
-            bias: grad_output.sum_axis(Axis(0)),
-        })
+        Ok(LinearGrads { weights: x.t().dot(grad_output), bias: grad_output.sum_axis(Axis(0)) })
     }
 
     fn check_input<S: Data<Elem = f64>>(&self, op: &'static str, x: &ArrayBase<S, Ix2>) -> Result<()> {

@@ -58,12 +58,6 @@ impl<T: Reportable> Reportable for Vec<T> {
     }
 }
 
-impl<T: Reportable, const N: usize> Reportable for [T; N] {
-    fn shape_and_values(&self) -> (Vec<usize>, Vec<f64>) {
-        self.as_slice().shape_and_values()
-    }
-}
-
 impl<A: Reportable, B: Reportable> Reportable for (A, B) {
     /// A pair of numbers has shape `[2]` (a pair of anything else is flattened).
     fn shape_and_values(&self) -> (Vec<usize>, Vec<f64>) {
@@ -95,14 +89,9 @@ impl<T: Reportable + ?Sized> Reportable for &T {
 /// The record line for `value` under `name` (without the newline).
 fn record<V: Reportable>(name: &str, value: V) -> String {
     let (shape, values) = value.shape_and_values();
-    let shape: Vec<String> = shape.iter().map(usize::to_string).collect();
-    let values: Vec<String> = values.iter().map(|&v| json_number(v)).collect();
-    format!(
-        "{RECORD_PREFIX}{{\"name\":{},\"shape\":[{}],\"values\":[{}]}}",
-        json_string(name),
-        shape.join(","),
-        values.join(",")
-    )
+    let shape = shape.iter().map(usize::to_string).collect::<Vec<_>>().join(",");
+    let values = values.into_iter().map(json_number).collect::<Vec<_>>().join(",");
+    format!("{RECORD_PREFIX}{{\"name\":{},\"shape\":[{shape}],\"values\":[{values}]}}", json_string(name))
 }
 
 /// Prints the record line for `value` under `name` on its own line of standard output, e.g.

@@ -6,8 +6,7 @@ use ndarray::{Array, ArrayBase, Data, Dimension};
 use crate::error::{LabError, Result};
 
 /// The `ddof` ("delta degrees of freedom") of a standard deviation: it divides by `n − ddof`.
-/// The labs differ: NumPy's `x.std()` uses ddof = 0, PyTorch's
-/// `x.std()` uses ddof = 1.
+/// The labs differ: NumPy's `x.std()` uses ddof = 0, PyTorch's `x.std()` uses ddof = 1.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Ddof {
     /// ddof = 0, the population standard deviation `√(Σ(xᵢ − μ)² / n)`: `np.std(x)`.

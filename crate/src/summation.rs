@@ -30,11 +30,8 @@ fn numpy_sum(a: &[f64]) -> f64 {
             r[k] += block[k];
         }
     }
-    let mut sum = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
-    for &v in &a[whole..] {
-        sum += v;
-    }
-    sum
+    let sum = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
+    a[whole..].iter().fold(sum, |sum, &v| sum + v)
 }
 
 /// `a.mean()` as NumPy computes it: the elements in row-major order, summed in NumPy's

@@ -104,6 +104,7 @@ pub fn xy_from_df(df: &DataFrame) -> Result<(Array2<f64>, Array2<f64>)> {
     let cast =
         |name: &str, dtype: DataType| df.column(name).and_then(|c| c.cast(&dtype)).map_err(|e| fail(e.to_string()));
     let (years, temps) = (cast("Year", DataType::Int64)?, cast("No_Smoothing", DataType::Float64)?);
+    let centuries_since_1880 = |year: i64| f64::from((year as f32 - 1880.0) / 100.0);
     let x: Option<Vec<f64>> = years.i64().unwrap().iter().map(|year| year.map(centuries_since_1880)).collect();
     let y: Option<Vec<f64>> = temps.f64().unwrap().iter().collect();
     let column = |v: Vec<f64>| Array2::from_shape_vec((v.len(), 1), v).expect("n × 1 holds n values");
@@ -169,11 +170,6 @@ pub fn load(url: &str, timeout: Duration) -> (DataFrame, Source) {
             (df, Source::Bundled { reason: error.to_string() })
         }
     }
-}
-
-/// The lab's float32 scaling `x -= 1880.0; x /= 100.`, widened to f64.
-fn centuries_since_1880(year: i64) -> f64 {
-    f64::from((year as f32 - 1880.0) / 100.0)
 }
 
 /// A [`LabError::Data`] about `source`, at a 1-based `line` when known.

@@ -33,11 +33,9 @@ impl Explorer {
     /// the slider's script finds its frames from the slider itself, so the same explorer
     /// always gives the same HTML, and two copies of it on a page do not clash.
     pub fn to_html(&self) -> String {
+        let param = escape(&self.param);
         if self.frames.is_empty() {
-            return format!(
-                "<p>Explorer over {}: no frames yet, call <code>.frames(…)</code>.</p>",
-                escape(&self.param)
-            );
+            return format!("<p>Explorer over {param}: no frames yet, call <code>.frames(…)</code>.</p>");
         }
         let label = |k: usize| escape(&format!("{} = {}", self.param, num(self.values[k])));
         // Show frame k (the slider's value) and write its label into the read-out.
@@ -46,9 +44,8 @@ impl Explorer {
         let mut h = format!(
             "<div class=\"labkit-explorer\">\n<div style=\"font-family:sans-serif;margin:4px 0\">\
              <input type=\"range\" min=\"0\" max=\"{}\" step=\"1\" value=\"0\" style=\"width:320px;vertical-align:middle\" \
-             aria-label=\"{}\" oninput=\"{js}\"> <output>{}</output></div>\n",
+             aria-label=\"{param}\" oninput=\"{js}\"> <output>{}</output></div>\n",
             self.frames.len() - 1,
-            escape(&self.param),
             label(0)
         );
         for (k, (svg, caption)) in self.frames.iter().enumerate() {

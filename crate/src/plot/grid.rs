@@ -72,9 +72,8 @@ pub(super) fn iso_lines(xs: &[f64], ys: &[f64], z: &Array2<f64>, level: f64) -> 
 }
 
 /// Chains segments that share end points into polylines (keeps the SVG small).
-fn join(segments: Vec<[(f64, f64); 2]>) -> Vec<Vec<(f64, f64)>> {
+fn join(mut segments: Vec<[(f64, f64); 2]>) -> Vec<Vec<(f64, f64)>> {
     use std::collections::HashMap;
-    let mut segments = segments;
     // Drop NaN segments and the zero-length ones made where a grid node lies exactly on the level.
     segments.retain(|s| s[0] != s[1] && s.iter().all(|p| p.0.is_finite() && p.1.is_finite()));
     let key = |p: (f64, f64)| (p.0.to_bits(), p.1.to_bits());
@@ -97,11 +96,7 @@ fn join(segments: Vec<[(f64, f64); 2]>) -> Vec<Vec<(f64, f64)>> {
                 used[s] = true;
                 let seg = segments[s];
                 let next = if key(seg[0]) == key(end) { seg[1] } else { seg[0] };
-                if forward {
-                    line.push(next)
-                } else {
-                    line.insert(0, next)
-                }
+                line.insert(if forward { line.len() } else { 0 }, next);
             }
         }
         lines.push(line);
@@ -136,10 +131,8 @@ pub(super) fn simplify(pts: &[(f64, f64)], scale: (f64, f64), tol: f64) -> Vec<(
         let t = if len2 > 0.0 { (((p.0 - a.0) * dx + (p.1 - a.1) * dy) / len2).clamp(0.0, 1.0) } else { 0.0 };
         (p.0 - a.0 - t * dx).hypot(p.1 - a.1 - t * dy)
     };
-    let (far, d) =
-        (1..pts.len() - 1)
-            .map(|k| (k, dist(n(pts[k]))))
-            .fold((0, -1.0), |m, c| if c.1 > m.1 { c } else { m });
+    let distances = (1..pts.len() - 1).map(|k| (k, dist(n(pts[k]))));
+    let (far, d) = distances.fold((0, -1.0), |m, c| if c.1 > m.1 { c } else { m });
     if d <= tol {
         return vec![pts[0], pts[pts.len() - 1]];
     }

@@ -225,14 +225,10 @@ fn pair(op: &str, x: impl Values, y: impl Values) -> (Vec<f64>, Vec<f64>) {
 /// The axes of a grid, checked against `z[[j, i]] = f(xs[i], ys[j])`.
 fn grid_axes(op: &str, xs: impl Values, ys: impl Values, z: &Array2<f64>) -> (Vec<f64>, Vec<f64>) {
     let (xs, ys) = (xs.values(), ys.values());
-    if z.dim() != (ys.len(), xs.len()) || xs.len() < 2 || ys.len() < 2 {
-        panic!(
-            "Figure::{op}: z has shape {:?} but needs (ys.len(), xs.len()) = ({}, {}), at least 2 × 2, \
-             because z[[j, i]] = f(xs[i], ys[j])",
-            z.shape(),
-            ys.len(),
-            xs.len()
-        );
+    let (nx, ny, shape) = (xs.len(), ys.len(), z.shape());
+    if z.dim() != (ny, nx) || nx < 2 || ny < 2 {
+        panic!("Figure::{op}: z has shape {shape:?} but needs (ys.len(), xs.len()) = ({ny}, {nx}), \
+                at least 2 × 2, because z[[j, i]] = f(xs[i], ys[j])");
     }
     (xs, ys)
 }

@@ -33,8 +33,7 @@ const MAX_CELLS: usize = 40;
 pub(super) fn figure(width: u32, height: u32, panels: &[Panel]) -> String {
     let mut svg = String::new();
     {
-        let root =
-            SVGBackend::with_string(&mut svg, (width * panels.len() as u32, height)).into_drawing_area();
+        let root = SVGBackend::with_string(&mut svg, (width * panels.len() as u32, height)).into_drawing_area();
         root.fill(&WHITE).ok();
         for (area, panel) in root.split_evenly((1, panels.len())).iter().zip(panels) {
             let drawn = match panel.series.iter().find(|s| matches!(s, Series::Surface { .. })) {

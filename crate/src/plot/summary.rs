@@ -62,11 +62,7 @@ impl fmt::Display for Panel {
             write!(f, "(x: {}, y: {}) ", self.xlabel, self.ylabel)?;
         }
         let series: Vec<String> = self.series.iter().map(|s| s.to_string()).collect();
-        if series.is_empty() {
-            write!(f, "— empty")
-        } else {
-            write!(f, "— {}", series.join("; "))
-        }
+        write!(f, "— {}", if series.is_empty() { "empty".to_string() } else { series.join("; ") })
     }
 }
 

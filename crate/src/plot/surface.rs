@@ -65,11 +65,7 @@ pub(super) fn draw(area: &Area, p: &Panel, xs: &[f64], ys: &[f64], z: &Array2<f6
         (p.ylabel.as_str(), (x1 + 0.3 * dx, lo, (y0 + y1) / 2.0)),
         ("cost", (x0, hi + 0.08 * (hi - lo), y1)),
     ];
-    chart.draw_series(
-        names
-            .into_iter()
-            .filter(|n| !n.0.is_empty())
-            .map(|(t, at)| Text::new(t.to_string(), at, style.clone())),
-    )?;
+    let named = names.into_iter().filter(|n| !n.0.is_empty());
+    chart.draw_series(named.map(|(t, at)| Text::new(t.to_string(), at, style.clone())))?;
     Ok(())
 }

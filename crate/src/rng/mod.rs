@@ -2,9 +2,9 @@
 //!
 //! Bit for bit: all of NumPy's (`rand`, `randn`, `shuffle`), PyTorch's `rand`, `nn.Linear`'s
 //! initial weights ([`Linear::torch_init`](crate::Linear::torch_init)) and `randn` of fewer
-//! than 16 numbers. Within about 2e-7: PyTorch's `randn`
-//! of 16 numbers or more (PyTorch switches to vectorised float32 `log`/`sin`/`cos`); within
-//! about 2e-6: `student_t`. `tests.rs` checks each against PyTorch.
+//! than 16 numbers. Within about 2e-7: PyTorch's `randn` of 16 numbers or more (PyTorch
+//! switches to vectorised float32 `log`/`sin`/`cos`); within about 2e-6: `student_t`.
+//! `tests.rs` checks each against PyTorch.
 //!
 //! The labs seed their generators (`np.random.seed(42)`, `torch.manual_seed(0)`) so that every
 //! student sees the same data. Both libraries draw from the same Mersenne Twister

@@ -94,12 +94,9 @@ impl RandomState {
     /// the low bits of a draw (mask = smallest 2ᵏ-1 ≥ max) until the value is ≤ max.
     fn interval(&mut self, max: u64) -> u64 {
         let mask = u64::MAX >> max.leading_zeros();
+        let one_word = max <= u64::from(u32::MAX); // NumPy draws 32 bits when they are enough
         loop {
-            let value = if max <= u64::from(u32::MAX) {
-                u64::from(self.mt.next_u32()) & mask
-            } else {
-                self.mt.next_u64() & mask
-            };
+            let value = (if one_word { u64::from(self.mt.next_u32()) } else { self.mt.next_u64() }) & mask;
             if value <= max {
                 return value;
             }

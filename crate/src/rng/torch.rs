@@ -57,11 +57,7 @@ impl TorchGenerator {
 
     /// `normal_()` on n float32 elements: [`Self::normal_f64`] each below 16, else `normal_fill`.
     fn normal(&mut self, n: usize) -> Vec<f32> {
-        if n < 16 {
-            (0..n).map(|_| self.normal_f64() as f32).collect()
-        } else {
-            self.normal_fill(n)
-        }
+        if n < 16 { (0..n).map(|_| self.normal_f64() as f32).collect() } else { self.normal_fill(n) }
     }
 
     /// ATen's `normal_fill` (tensors of ≥ 16 elements): n float32 uniforms, then
@@ -108,9 +104,7 @@ impl TorchGenerator {
     /// clamped to at least `f32::MIN_POSITIVE`, as PyTorch does.
     pub(super) fn standard_gamma<Sh: ShapeBuilder<Dim = D>, D: Dimension>(&mut self, alpha: f64, shape: Sh) -> Array<f32, D> {
         let alpha = alpha as f32; // PyTorch holds α in a float32 tensor
-        c_order(shape, |n| {
-            (0..n).map(|_| self.sample_gamma(alpha).max(f32::MIN_POSITIVE)).collect()
-        })
+        c_order(shape, |n| (0..n).map(|_| self.sample_gamma(alpha).max(f32::MIN_POSITIVE)).collect())
     }
 
     /// One Marsaglia–Tsang draw (see [`TorchGenerator::standard_gamma`]); the float32/float64
@@ -137,9 +131,7 @@ impl TorchGenerator {
             let v = y * y * y;
             let u = 1.0 - self.uniform_f64();
             let xx = x * x;
-            if u < 1.0 - f64::from(0.0331_f32) * xx * xx
-                || u.ln() < 0.5 * xx + d * (1.0 - v + v.ln())
-            {
+            if u < 1.0 - f64::from(0.0331_f32) * xx * xx || u.ln() < 0.5 * xx + d * (1.0 - v + v.ln()) {
                 return (scale * d * v) as f32;
             }
         }
