@@ -97,8 +97,8 @@ pub(crate) fn check_shapes(
 /// Fails with [`LabError::Shape`] unless `left` and `right` have exactly the same shape.
 /// No broadcasting: a `(143,)` prediction against a `(143, 1)` target is an error, not a
 /// silent 143×143 matrix as in NumPy/PyTorch. E.g. `same_shape("mse", "y_pred", &[143],
-/// "y_true", &[143, 1])` fails with "shape mismatch in mse: y_pred has shape [143] but y_true
-/// has shape [143, 1] (need equal shapes)".
+/// "y_true", &[143, 1])` fails with `shape mismatch in mse: y_pred has shape [143] but y_true
+/// has shape [143, 1] (need equal shapes)`.
 pub fn same_shape(
     op: &'static str,
     left_name: &'static str,
