@@ -21,6 +21,7 @@
 //! maths they use); `summary.rs` writes the text fallback;
 //! `explorer.rs` is the slider over precomputed figures.
 
+mod canvas;
 mod explorer;
 mod grid;
 mod render;

@@ -1,28 +1,15 @@
 //! Drawing a figure: its panels side by side, each a 2D chart with plotters'
-//! `Cartesian2d` coordinates, or a 3D surface (`surface.rs`, which uses the SVG area and the
-//! font defined here).
+//! `Cartesian2d` coordinates, or a 3D surface (`surface.rs`).
 
+use super::canvas::{font, Area, Drawn};
 use super::grid::{finite_range, iso_lines, nice_levels, sample, simplify, viridis};
 use super::{surface, Panel, Series};
 use crate::display::num;
 use ndarray::Array2;
 use plotters::coord::types::RangedCoordf64;
-use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use std::ops::Range;
-
-/// One panel's part of the SVG document (shared with `surface.rs`).
-pub(super) type Area<'a> = DrawingArea<SVGBackend<'a>, Shift>;
-
-/// What drawing on an [`Area`] returns; an error is written into the panel as text.
-pub(super) type Drawn = Result<(), DrawingAreaErrorKind<std::io::Error>>;
-
-/// Text font of `px` CSS pixels: plotters writes `size / 1.24` into the SVG (whole
-/// numbers here for 10, 11, 12, 14 and 16).
-pub(super) fn font(px: f64) -> FontDesc<'static> {
-    ("sans-serif", px * 1.24).into_font()
-}
 
 type Chart2d<'a, 'b> = ChartContext<'a, SVGBackend<'b>, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
 

@@ -1,6 +1,6 @@
 //! Drawing a 3D surface with plotters' `Cartesian3d` coordinates.
 
-use super::render::{font, Area, Drawn};
+use super::canvas::{font, Area, Drawn};
 use super::grid::{finite_range, sample, viridis};
 use super::Panel;
 use crate::display::num;

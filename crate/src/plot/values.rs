@@ -7,7 +7,8 @@ use std::ops::Range;
 ///
 /// Arrays of any dimension are flattened in logical (row-major) order, so a `(n, 1)`
 /// column such as `x[:, 0:1]` in NumPy plots like a `(n,)` vector. `f32` and integer
-/// elements are widened to `f64`. Epoch ranges (`0..n`) give `0, 1, …, n-1`.
+/// elements are widened to `f64`. Epoch ranges (`0..n`) give `0, 1, …, n-1`. Extension point:
+/// implement it and `Figure` plots your own type.
 pub trait Values {
     /// The numbers, flattened, as `f64`.
     fn values(&self) -> Vec<f64>;

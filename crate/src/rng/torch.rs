@@ -7,7 +7,8 @@ use rand::Rng;
 use rand_core::RngCore;
 
 /// `torch.rand`'s float32 in [0, 1) from one 32-bit draw `u`: x = (u & (2²⁴-1)) · 2⁻²⁴.
-/// With `ndarray-rand`, `Array::random_using(n, TorchUniform, &mut rng)` is `torch.rand(n)`.
+/// With `ndarray-rand`, `Array::random_using(n, TorchUniform, &mut rng)` is `torch.rand(n)`
+/// (extension point: like [`NumpyUniform`](crate::NumpyUniform), it brings the stream to `rand`'s API).
 #[derive(Clone, Copy, Debug, Default)]
 pub struct TorchUniform;
 
