@@ -1,4 +1,5 @@
-"""Paths and settings shared by release.py, grade.py and worker.py."""
+"""Paths and settings shared by release.py, worker.py, grade.py and the modules grade.py
+uses (environment.py, slots.py, reference.py, scores.py), and log, the grader's progress line."""
 from pathlib import Path
 
 from traitlets.config import Config
@@ -19,9 +20,14 @@ REFERENCE = STATE / "reference"    # the solution's reported values, per noteboo
 SANDBOX_UID = 61000                # unprivileged uid the student's code runs as (no passwd entry needed)
 
 
+def log(msg):
+    """A line of the grader's progress on stdout, flushed at once (grading runs for hours)."""
+    print(msg, flush=True)
+
+
 # ---------------------------------------------------------------------------- cgroups
 # Every notebook is graded with a memory and a process limit of its own: a cgroup per slot,
-# made by grading/sandbox/kernel.sh (the kernel) and grade.py (the worker). cgroup v1
+# made by grading/sandbox/kernel.sh (the kernel) and slots.py (the worker). cgroup v1
 # (memory and pids hierarchies) and v2 (memory and pids in the unified hierarchy's
 # subtree_control) are both used; without either, grading refuses to start.
 CGROUP_ROOT = Path("/sys/fs/cgroup")

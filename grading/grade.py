@@ -31,534 +31,48 @@ Speed: evcxr's build directory (compiled ndarray, plotters, polars, labkit) is b
 into build/grading/template by running the solution notebooks in the same sandbox; each
 submission then gets a private copy-on-write overlay of it, so it starts warm.
 """
+# Where the code is (the docstring above is --help's text, so the map is a comment):
+#   grade.py        the command line and the run: discover the submissions, prepare, grade the
+#                   pairs in a thread pool, print the summary (main, discover, limits_in_force)
+#   environment.py  can this machine grade (check_environment), the sysroot, the vendored crate
+#                   sources (ensure_vendor), the warm template's key (template_key)
+#   slots.py        running workers: slots and their cgroups, memory_use, run_worker, RUNNING
+#   reference.py    the solution notebooks' runs: the warm template (ensure_template) and the
+#                   reference values (ensure_references, run_solution, reference_key)
+#   scores.py       scores.csv (FIELDS, STATUSES, read_scores, ScoreFile, row_from), the points
+#                   per notebook (max_points), the summary (table, totals.csv, limits.txt)
+#   common.py       paths, limits, cgroup names, write_atomic, unscored, log (shared by all)
+#   worker.py       one (student, notebook) inside the sandbox, started by slots.run_worker
+# Imports: grade -> environment, reference, scores, slots; reference -> environment, scores,
+# slots; all -> common. No module imports grade.py.
 import argparse
 import concurrent.futures as futures
-import contextlib
-import csv
 import fcntl
-import io
 import json
 import os
 import re
-import shutil
 import signal
-import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
 from grading import submission
-from tools.warm_kernel import digest, toolchain, tree_digest
 from grading.common import (
-    ASSIGNMENT, CELL_TIMEOUT, CGROUP_ROOT, COURSE, DEP_TIMEOUT, MEMORY_MB, NOTEBOOK_TIMEOUT, NOTEBOOKS, PIDS,
-    REFERENCE, RELEASE, ROOT, SANDBOX_UID, STATE, WORKER_MEMORY_MB, cgroup_dirs, cgroup_mode, memory_cgroup,
-    unscored, write_atomic,
+    CELL_TIMEOUT, DEP_TIMEOUT, MEMORY_MB, NOTEBOOK_TIMEOUT, NOTEBOOKS, PIDS, RELEASE, ROOT, STATE, WORKER_MEMORY_MB,
+    cgroup_mode, log, unscored, write_atomic,
 )
+from grading.environment import check_environment, ensure_vendor, sysroot
+from grading.reference import ensure_references, ensure_template
+from grading.scores import ScoreFile, fmt, max_points, row_from, summary
+from grading.slots import RUNNING, RUNNING_LOCK, Slots, run_worker
 
-HERE = Path(__file__).resolve().parent
-
-FIELDS = ["student", "notebook", "score", "max_score", "status", "manual_max", "seconds", "notes"]
 STUDENT_ID = re.compile(r"^[A-Za-z0-9_@+-][A-Za-z0-9_.@+-]{0,63}$")
-STATUSES = {"ok", "cell time limit", "time limit", "memory limit", "kernel died", "unreadable", "missing",
-            "grader error"}
-CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")  # a note is one line of text
-NOTES_MAX = 2000  # characters of notes per row (the rest is in results/<student>/<notebook>.json)
-
-
-def log(msg):
-    print(msg, flush=True)
-
-
-# ---------------------------------------------------------------------------- environment
-
-def check_environment():
-    problems = []
-    if os.geteuid() != 0:
-        problems.append("grading runs student code in a sandbox that needs root "
-                        "(namespaces, cgroups, switching to an unprivileged uid): run it as root or with sudo")
-    for tool in ("unshare", "setpriv", "ip", "chroot", "cargo", "rustc"):
-        if not shutil.which(tool):
-            problems.append(f"`{tool}` not found on PATH")
-    if not (ROOT / ".tools" / "bin" / "evcxr_jupyter").exists():
-        problems.append("evcxr_jupyter is not installed: run `make setup`")
-    if not (COURSE / "gradebook.db").exists() or not (RELEASE / "notebooks").is_dir():
-        problems.append("no release: run `make release` first")
-    if os.geteuid() == 0 and cgroup_mode() is None:
-        problems.append(f"no memory and process limits per notebook: cannot create cgroups with the memory and "
-                        f"pids controllers under {CGROUP_ROOT}. With cgroup v2, enable them for children "
-                        f"(echo +memory +pids > {CGROUP_ROOT}/cgroup.subtree_control); with v1, mount the memory "
-                        "and pids hierarchies writable (in a container: run it with --privileged or "
-                        "--cgroupns=host, or give it a delegated cgroup). Grading refuses to run without "
-                        "these limits")
-    if problems:
-        raise SystemExit("cannot grade:\n  " + "\n  ".join(problems))
-    newer = [p.name for p in (ROOT / "notebooks").glob("*.ipynb")
-             if (COURSE / "source" / ASSIGNMENT / p.name).exists()
-             and p.read_bytes() != (COURSE / "source" / ASSIGNMENT / p.name).read_bytes()]
-    if newer:
-        log(f"note: notebooks/ differs from the release for {', '.join(sorted(newer))}; "
-            "grading uses the release (build/course); run `make release` to use the new versions")
-
-
-def sysroot():
-    return subprocess.run(["rustc", "--print", "sysroot"], check=True, capture_output=True, text=True).stdout.strip()
-
-
-def ensure_vendor(root_sysroot, build=True):
-    """Crate sources for offline builds in the sandbox: our lock file plus the standard
-    library's (evcxr's rust-analyzer loads the sysroot with `cargo metadata`). Returns
-    whether they are ready (with build=False: only checks)."""
-    vendor = STATE / "vendor"
-    stamp = STATE / "vendor.stamp"
-    key = digest((RELEASE / "Cargo.lock").read_bytes(), root_sysroot)
-    if vendor.is_dir() and stamp.exists() and stamp.read_text() == key:
-        return True
-    if not build:
-        return False
-    log("vendoring crate sources for offline builds (build/grading/vendor) ...")
-    tmp = STATE / "vendor.tmp"
-    shutil.rmtree(tmp, ignore_errors=True)
-    library = Path(root_sysroot) / "lib" / "rustlib" / "src" / "rust" / "library" / "Cargo.toml"
-    cmd = ["cargo", "vendor", "--versioned-dirs", "--manifest-path", str(RELEASE / "Cargo.toml")]
-    if library.exists():
-        cmd += ["-s", str(library)]
-    cmd.append(str(tmp))
-    env = dict(os.environ, RUSTC_BOOTSTRAP="1")  # the std workspace manifest uses nightly keys
-    for extra in (["--offline"], []):
-        if subprocess.run(cmd[:2] + extra + cmd[2:], env=env, stdout=subprocess.DEVNULL,
-                          stderr=subprocess.PIPE, text=True).returncode == 0:
-            break
-    else:
-        raise SystemExit("cargo vendor failed (is crates.io reachable, or the registry cache filled by `cargo test`?)")
-    shutil.rmtree(vendor, ignore_errors=True)
-    tmp.rename(vendor)
-    stamp.write_text(key)
-    return True
-
-
-def template_key(root_sysroot):
-    """The grader's template is built from the release's crate, in the sandbox: its key is
-    the template's (tools/warm_kernel.py) over those sources, plus the sandbox's kernel and
-    the standard library it builds against."""
-    return digest(tree_digest(RELEASE / "crate"), (RELEASE / "Cargo.toml").read_bytes(),
-                  (RELEASE / "Cargo.lock").read_bytes(), tree_digest(ROOT / "tools" / "evcxr"), *toolchain(),
-                  root_sysroot, (HERE / "sandbox" / "kernel.sh").read_bytes())
-
-
-# ---------------------------------------------------------------------------- running workers
-
-SLOT_LOCKS = Path("/run/lock/labkit-grading")  # machine-wide: cgroup names are machine-wide too
-
-
-class Slots:
-    """A worker's slot: its cgroups (labkit-grading/slot-N). Slot numbers are unique across
-    all grading processes on the machine, from every checkout (a lock file each in
-    /run/lock); `n` bounds this run's share."""
-
-    def __init__(self, n):
-        self.sem = threading.Semaphore(n)
-
-    @contextlib.contextmanager
-    def take(self):
-        with self.sem:
-            locks = SLOT_LOCKS if SLOT_LOCKS.parent.is_dir() else STATE / "slots"
-            locks.mkdir(parents=True, exist_ok=True)
-            while True:
-                for slot in range(64):
-                    f = open(locks / f"slot-{slot}.lock", "w")
-                    try:
-                        fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    except BlockingIOError:
-                        f.close()
-                        continue
-                    try:
-                        clear_cgroups(slot)
-                        yield slot
-                    finally:
-                        clear_cgroups(slot)
-                        f.close()
-                    return
-                time.sleep(1)
-
-
-def slot_cgroups(slot):
-    """The kernel's cgroup (made by kernel.sh) and the worker's, of one slot."""
-    return cgroup_dirs(f"slot-{slot}") + cgroup_dirs(f"worker-{slot}")
-
-
-def worker_cgroup(slot, memory_mb):
-    """A memory-limited cgroup for the worker (nbgrader, outside the sandbox); returns its
-    cgroup.procs file. The worker's output caps keep it small; this limit is the backstop."""
-    mode = cgroup_mode()
-    d = memory_cgroup(f"worker-{slot}", mode)
-    d.mkdir(parents=True, exist_ok=True)
-    limit = str(memory_mb * 2**20)
-    if mode == "v1":
-        (d / "memory.limit_in_bytes").write_text(limit)
-        with contextlib.suppress(OSError):
-            (d / "memory.memsw.limit_in_bytes").write_text(limit)
-    else:
-        (d / "memory.max").write_text(limit)
-    return d / "cgroup.procs"
-
-
-def memory_use(name):
-    """(peak MB, number of processes killed for memory) in the cgroup `name` (e.g. slot-3)."""
-    v1, v2 = memory_cgroup(name, "v1"), memory_cgroup(name, "v2")
-    peak, kills = None, 0
-    for f in (v1 / "memory.max_usage_in_bytes", v2 / "memory.peak"):
-        try:
-            peak = round(int(f.read_text()) / 2**20)
-            break
-        except (OSError, ValueError):
-            pass
-    for f in (v1 / "memory.oom_control", v2 / "memory.events"):
-        try:
-            stats = dict(line.split() for line in f.read_text().splitlines())
-            kills = int(stats.get("oom_kill", 0))
-            break
-        except (OSError, ValueError):
-            pass
-    return peak, kills
-
-
-def clear_cgroups(slot):
-    """Kills anything left in the slot's cgroups and removes them (fresh limits next time)."""
-    for d in slot_cgroups(slot):
-        if not d.is_dir():
-            continue
-        for _ in range(50):
-            try:
-                pids = [int(p) for p in (d / "cgroup.procs").read_text().split()]
-            except OSError:
-                pids = []
-            if not pids:
-                break
-            for pid in pids:
-                try:
-                    os.kill(pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
-            time.sleep(0.1)
-        try:
-            d.rmdir()
-        except OSError:
-            pass
-
-
-RUNNING = set()
-RUNNING_LOCK = threading.Lock()
-
-
-def run_worker(args, student, notebook, submission, slot, mode, out, reference_out=None):
-    """Runs worker.py for one pair in a fresh network+PID namespace; returns its result dict."""
-    run_dir = STATE / "runs" / digest(out)[:8] / student / notebook
-    result_file = run_dir.parent / f"{notebook}.result.json"
-    result_file.unlink(missing_ok=True)
-    logfile = out / "logs" / student / f"{notebook}.log"
-    logfile.parent.mkdir(parents=True, exist_ok=True)
-    feedback = out / "feedback" / student / f"{notebook}.html"
-    # dies with this process (pdeathsig); in its own memory cgroup; PID namespace: when the
-    # worker ends, everything it started (kernel, student processes) ends too; network
-    # namespace with loopback only. Options as --name=value: a student id may start with "-".
-    procs = worker_cgroup(slot, args.worker_memory_mb)
-    cmd = [
-        "setpriv", "--pdeathsig", "KILL", "--",
-        "sh", "-c", 'echo $$ > "$0" && exec "$@"', str(procs),
-        "unshare", "--net", "--pid", "--mount", "--fork", "--kill-child", "--mount-proc", "--",
-        "sh", "-c", 'ip link set lo up && exec "$@"', "sh",
-        sys.executable, "-m", "grading.worker",  # (cwd=ROOT below: this checkout's grading package)
-        f"--student={student}", f"--notebook={notebook}", f"--submission={submission}",
-        f"--run-dir={run_dir}", f"--result={result_file}", f"--feedback={feedback}",
-        f"--mode={mode}", f"--slot={slot}", f"--sysroot={args.sysroot}",
-        *([f"--reference-out={reference_out}"] if reference_out else []),
-        f"--cell-timeout={args.cell_timeout}", f"--dep-timeout={args.dep_timeout}",
-        f"--notebook-timeout={args.notebook_timeout}", f"--memory-mb={args.memory_mb}", f"--pids={args.pids}",
-    ]
-    started = time.monotonic()
-    hard_limit = args.notebook_timeout + 300
-    with open(logfile, "w") as logf:
-        proc = subprocess.Popen(cmd, stdout=logf, stderr=subprocess.STDOUT, start_new_session=True, cwd=ROOT)
-        with RUNNING_LOCK:
-            RUNNING.add(proc)
-        try:
-            proc.wait(timeout=hard_limit)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
-        finally:
-            with RUNNING_LOCK:
-                RUNNING.discard(proc)
-    seconds = round(time.monotonic() - started, 1)
-    peak, oom_kills = memory_use(f"slot-{slot}")
-    worker_peak, worker_oom = memory_use(f"worker-{slot}")
-    try:
-        result = json.loads(result_file.read_text())
-    except (OSError, ValueError):
-        killed = seconds >= hard_limit
-        if worker_oom:  # the output caps should make this impossible; the student's doing if not
-            result = unscored(student, notebook, "memory limit", [
-                f"the grader's own memory limit ({args.worker_memory_mb} MB) was reached while reading "
-                "this notebook's output; nothing could be scored"])
-        else:
-            result = unscored(student, notebook, "time limit" if killed else "grader error",
-                              [f"the grading process was stopped after {hard_limit} s" if killed else
-                               f"the worker ended without a result (exit {proc.returncode}); see {logfile}"])
-    result["seconds"] = seconds
-    result["peak_memory_mb"] = peak
-    result["grader_peak_memory_mb"] = worker_peak
-    if oom_kills:
-        result["notes"].append(f"the memory limit ({args.memory_mb} MB) was reached: "
-                               f"{oom_kills} process(es) of the notebook were killed")
-        if result["status"] not in ("unreadable", "missing", "grader error"):
-            result["status"] = "memory limit"  # the cause, even if a time limit was hit as well
-    return result
-
-
-# ---------------------------------------------------------------------------- the template
-
-def reference_key(template, notebook):
-    """The solution's values depend on the solution notebook (with its hidden tests) and on
-    everything the template depends on (crate, toolchain, evcxr)."""
-    return digest(template, (COURSE / "source" / ASSIGNMENT / f"{notebook}.ipynb").read_bytes())
-
-
-def run_solution(args, notebook, slot, mode, template_key):
-    """Runs the solution notebook in the sandbox and records its values as the reference
-    (kept only when every check reported values). Returns (ran to its end, full marks)."""
-    source = COURSE / "source" / ASSIGNMENT / f"{notebook}.ipynb"
-    REFERENCE.mkdir(parents=True, exist_ok=True)
-    key_file = REFERENCE / f"{notebook}.key"
-    key_file.unlink(missing_ok=True)
-    t0 = time.monotonic()
-    result = run_worker(args, "_solutions", notebook, source, slot, mode, STATE / f"{mode}-run",
-                        reference_out=REFERENCE / f"{notebook}.json")
-    ran = result["status"] == "ok"
-    full = ran and result["max_score"] is not None and result["score"] == result["max_score"]
-    bad = [f"{c['grade_id']}: {c['reason']}" for c in result.get("checks", []) if not c.get("passed")]
-    log(f"  {notebook:16s} {time.monotonic() - t0:6.1f} s   solution notebook: "
-        f"{fmt(result['score'])}/{fmt(result['max_score'])} {result['status']}"
-        + ("" if full else "   <-- not every check reported values: " + "; ".join(bad + result["notes"])[:2000]))
-    if full:
-        key_file.write_text(reference_key(template_key, notebook))
-    return ran, full
-
-
-def ensure_template(args, notebooks, build=True):
-    """The warm build directory, made by running every solution notebook in the sandbox (which
-    also records their values as the references). Accepted only when all of them ran to
-    their end with full marks: a half-warm template would make every student's first cell compile the
-    dependencies again, and under load everybody could hit the time limit."""
-    template = STATE / "template"
-    key_file = STATE / "template.key"
-    key = template_key(args.sysroot)
-    if template.is_dir() and key_file.exists() and key_file.read_text() == key:
-        return key
-    if not build:
-        return None
-    log("warming evcxr's build directory (build/grading/template) with the solution notebooks;"
-        " the first time this compiles all dependencies (several minutes) ...")
-    template.mkdir(parents=True, exist_ok=True)
-    os.chown(template, SANDBOX_UID, SANDBOX_UID)
-    key_file.unlink(missing_ok=True)
-    # generous limits: this is the instructor's code, and the first cell compiles everything
-    # (polars at opt-level 2, tools/evcxr/cargo-config.toml: measured 3.1 GB resident, two rustc at once)
-    template_args = argparse.Namespace(**{**vars(args), "cell_timeout": max(args.cell_timeout, 600),
-                                          "notebook_timeout": max(args.notebook_timeout, 3600),
-                                          "memory_mb": max(args.memory_mb, 2 * MEMORY_MB)})
-    with Slots(1).take() as slot:
-        unfinished = [name for name in notebooks if not all(run_solution(template_args, name, slot, "template", key))]
-    if unfinished:
-        raise SystemExit(f"the solution notebooks {', '.join(unfinished)} did not run to their end with every "
-                         "check reporting its values, so the grader's build cache (build/grading/template) "
-                         "is not known to be warm; nothing was graded. Run again (on a less busy machine), "
-                         "or fix the solutions.")
-    key_file.write_text(key)
-    return key
-
-
-def ensure_references(args, notebooks, template, build=True):
-    """The solution's values for each notebook to grade, recomputed when the solution changed;
-    refuses to grade a notebook whose solution does not report a value in every check."""
-    stale = [n for n in notebooks if not (REFERENCE / f"{n}.json").exists()
-             or not (REFERENCE / f"{n}.key").exists()
-             or (REFERENCE / f"{n}.key").read_text() != reference_key(template, n)]
-    if not stale or not build:
-        return not stale
-    log(f"recording the solution's values for {', '.join(stale)} (build/grading/reference) ...")
-    with Slots(1).take() as slot:
-        incomplete = [name for name in stale if not run_solution(args, name, slot, "reference", template)[1]]
-    if incomplete:
-        raise SystemExit(f"the solution notebooks {', '.join(incomplete)} do not get full marks (every check "
-                         "must report its values; see above), so they cannot serve as the reference; "
-                         "nothing was graded")
-    return True
-
-
-# ---------------------------------------------------------------------------- scores
-
-def fmt(x):
-    return "-" if x is None else f"{x:g}"
-
-
-def valid_row(row):
-    """A complete row as ScoreFile writes it (not one cut short by a kill, nor edited badly)."""
-    try:
-        return (None not in row and all(isinstance(row.get(k), str) for k in FIELDS)
-                and row["student"] != "" and row["notebook"] != "" and row["status"] in STATUSES
-                and float(row["score"]) >= 0 and (row["max_score"] == "-" or float(row["max_score"]) >= 0))
-    except ValueError:
-        return False
-
-
-def read_scores(path):
-    """(rows, problems): the complete rows of scores.csv, and what was wrong with the others."""
-    if not path.exists():
-        return [], []
-    csv.field_size_limit(2**31 - 1)  # never fail on a long field: a bad row is dropped below
-    text = path.read_text(encoding="utf-8", errors="replace")
-    rows, problems = [], []
-    complete = text if text.endswith("\n") else text[:text.rfind("\n") + 1]  # a cut last line is dropped
-    reader = csv.DictReader(io.StringIO(complete, newline=""))
-    try:
-        for row in reader:
-            if valid_row(row):
-                rows.append(row)
-            else:
-                problems.append(f"line {reader.line_num} is incomplete")
-    except csv.Error as err:
-        problems.append(f"unreadable from line {reader.line_num} ({err})")
-    if text and not text.endswith("\n"):
-        problems.append("the last line was cut short")
-    if reader.fieldnames and list(reader.fieldnames) != FIELDS:
-        problems.append(f"unexpected columns {reader.fieldnames}")
-    return rows, problems
-
-
-class ScoreFile:
-    """scores.csv: one row per (student, notebook). A row is written, or replaced, only once
-    its new result exists, by rewriting the whole file to a temporary one and renaming it
-    (fsync of the file and of the folder), so a kill at any moment leaves either the old or
-    the new file, never a torn row. Rows that are not complete (written by an older version,
-    or edited) are dropped, said so, and their pairs graded again."""
-
-    def __init__(self, path):
-        self.path = path
-        self.pending_path = path.with_name("regrade-pending.json")
-        self.lock = threading.Lock()
-        rows, problems = read_scores(path)
-        if problems:
-            log(f"{path}: " + "; ".join(problems)[:1000] + " -- those pairs are graded again")
-        self.rows = {(r["student"], r["notebook"]): r for r in rows}
-        if problems:
-            self._write()
-
-    def _write(self):
-        text = io.StringIO(newline="")
-        w = csv.DictWriter(text, FIELDS)
-        w.writeheader()
-        w.writerows(self.rows.values())
-        write_atomic(self.path, text.getvalue(), durable=True)
-
-    def done(self):
-        """Pairs graded for good: not a grader error, not waiting for an unfinished --regrade."""
-        return {key for key, r in self.rows.items() if r["status"] != "grader error"} - self.pending()
-
-    # --regrade keeps the old rows until each is replaced; the pairs still to regrade are
-    # saved in regrade-pending.json, so a regrade stopped half-way resumes where it stopped
-    def pending(self):
-        try:
-            return {tuple(k) for k in json.loads(self.pending_path.read_text())}
-        except (OSError, ValueError, TypeError):
-            return set()
-
-    def start_regrade(self, keys):
-        with self.lock:
-            self._write_pending(self.pending() | set(keys))
-
-    def _write_pending(self, keys):
-        if keys:
-            write_atomic(self.pending_path, json.dumps(sorted(keys)))
-        else:
-            self.pending_path.unlink(missing_ok=True)
-
-    def put(self, row):
-        row = {k: submission.utf8(str(v)) for k, v in row.items()}
-        key = row["student"], row["notebook"]
-        with self.lock:
-            old = self.rows.get(key)
-            self.rows[key] = row
-            try:
-                self._write()
-            except BaseException:
-                if old is None:
-                    del self.rows[key]
-                else:
-                    self.rows[key] = old
-                raise
-            pending = self.pending()
-            if key in pending:  # after the row: a kill in between only regrades it once more
-                self._write_pending(pending - {key})
-
-
-def max_points():
-    """Autograded and hand-graded points per notebook, from the gradebook."""
-    from nbgrader.api import Gradebook
-
-    with Gradebook(f"sqlite:///{COURSE / 'gradebook.db'}") as gb:
-        assignment = gb.find_assignment(ASSIGNMENT)
-        return {nb.name: (sum(c.max_score for c in nb.grade_cells if c.cell_type == "code"),
-                          sum(c.max_score for c in nb.grade_cells if c.cell_type != "code"))
-                for nb in assignment.notebooks}
-
-
-def row_from(result):
-    notes = "; ".join(CONTROL.sub(" ", str(n))[:300] for n in result.get("notes", []))
-    if len(notes) > NOTES_MAX:
-        notes = notes[:NOTES_MAX - 40] + " ... (all notes in results/)"
-    return {"student": result["student"], "notebook": result["notebook"], "score": fmt(result["score"]),
-            "max_score": fmt(result["max_score"]), "status": result["status"],
-            "manual_max": fmt(result.get("manual_max", 0)), "seconds": result.get("seconds", ""), "notes": notes}
 
 
 def limits_in_force(args):
     return (f"limits per notebook: memory {args.memory_mb} MB and {args.pids} processes (cgroup {cgroup_mode()}), "
             f"{args.cell_timeout} s per cell, {args.dep_timeout} s for the notebook's `:dep` cell, "
             f"{args.notebook_timeout} s per notebook, no network; grader process {args.worker_memory_mb} MB")
-
-
-def summary(rows, students, notebooks, out, args):
-    table = {(r["student"], r["notebook"]): r for r in rows}
-    width = max([len(s) for s in students] + [7])
-    cols = [n[:14] for n in notebooks]
-    log("")
-    log(f"{'student':{width}s}  " + "  ".join(f"{c:>14s}" for c in cols) + f"  {'total':>11s}")
-    totals = []
-    for s in students:
-        cells, got, best = [], 0.0, 0.0
-        for n in notebooks:
-            r = table.get((s, n))
-            if r is None:
-                cells.append("not graded")
-                continue
-            score, mx = float(r["score"] or 0), float(r["max_score"]) if r["max_score"] not in ("", "-") else 0.0
-            got, best = got + score, best + mx
-            flag = "" if r["status"] == "ok" else "*"
-            cells.append(f"{r['score']}/{r['max_score']}{flag}")
-        totals.append({"student": s, "score": f"{got:g}", "max_score": f"{best:g}"})
-        log(f"{s:{width}s}  " + "  ".join(f"{c:>14s}" for c in cells) + f"  {got:>5g}/{best:<5g}")
-    odd = [r for r in rows if r["status"] != "ok"]
-    if odd:
-        log("* " + "; ".join(f"{r['student']}/{r['notebook']}: {r['status']}" for r in odd))
-    limits = limits_in_force(args)
-    log(limits)
-    (out / "limits.txt").write_text(limits + "\n")
-    text = io.StringIO(newline="")
-    w = csv.DictWriter(text, ["student", "score", "max_score"])
-    w.writeheader()
-    w.writerows(totals)
-    write_atomic(out / "totals.csv", text.getvalue())
 
 
 def discover(subs, notebooks):
@@ -689,7 +203,7 @@ def main(argv=None):
     pool.shutdown()
     log(f"graded {len(todo)} notebooks in {time.monotonic() - t_start:.0f} s")
     rows = list(scores.rows.values())
-    summary(rows, students, notebooks, out, args)
+    summary(rows, students, notebooks, out, limits_in_force(args))
     log(f"scores: {out / 'scores.csv'}   feedback: {out / 'feedback'}/<student>/<notebook>.html")
     return 1 if any(r["status"] == "grader error" for r in rows) else 0
 

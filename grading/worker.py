@@ -1,9 +1,10 @@
 """Grades ONE notebook of ONE student in a private nbgrader course directory.
 
-Started by grade.py as root inside a fresh network namespace (`unshare --net`, loopback
-only); the Rust kernel it starts is grading/sandbox/kernel.sh (unprivileged uid, private
-file system, memory/pids limits). This process (nbgrader, the gradebook) stays outside the
-kernel's sandbox: student code can neither see nor change it.
+Started by slots.run_worker (for grade.py and reference.py) as root inside a fresh network
+namespace (`unshare --net`, loopback only); the Rust kernel it starts is
+grading/sandbox/kernel.sh (unprivileged uid, private file system, memory/pids limits). This
+process (nbgrader, the gradebook) stays outside the kernel's sandbox: student code can
+neither see nor change it.
 
     python -m grading.worker --student ID --notebook NAME --submission FILE --run-dir DIR
                              --result FILE [--feedback FILE] [--mode grade|reference|template] [limits...]

@@ -14,7 +14,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from grading import common, grade, submission
+from grading import common, environment, submission
+from grading.scores import NOTES_MAX, ScoreFile, read_scores, row_from
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -103,8 +104,8 @@ def test_hundreds_of_made_up_grade_ids_give_one_short_note(tmp_path):
     merged, notes = submission.merge(release_nb(), submission.read_submission(path))
     about_ids = [n for n in notes if "nbgrader ids" in n]
     assert len(about_ids) == 1 and "500 cells" in about_ids[0] and len(about_ids[0]) < 1000, about_ids
-    assert len(grade.row_from({"student": "eve", "notebook": "five_steps", "score": 0, "max_score": 9,
-                                "status": "ok", "notes": notes})["notes"]) <= grade.NOTES_MAX
+    assert len(row_from({"student": "eve", "notebook": "five_steps", "score": 0, "max_score": 9,
+                          "status": "ok", "notes": notes})["notes"]) <= NOTES_MAX
 
 
 # ------------------------------------------------------------ item 4: links and special files
@@ -168,17 +169,17 @@ def test_a_row_with_hostile_notes_is_written_bounded_and_read_back(tmp_path):
     and the file reads back."""
     result = {"student": "eve", "notebook": "five_steps", "score": 0.0, "max_score": 9.0, "status": "ok",
               "notes": ['a "quoted", \n multi-line\r note,' * 2000] * 50}
-    scores = grade.ScoreFile(tmp_path / "scores.csv")
-    scores.put(grade.row_from(result))
-    assert len(grade.row_from(result)["notes"]) <= grade.NOTES_MAX
-    again = grade.ScoreFile(tmp_path / "scores.csv")
+    scores = ScoreFile(tmp_path / "scores.csv")
+    scores.put(row_from(result))
+    assert len(row_from(result)["notes"]) <= NOTES_MAX
+    again = ScoreFile(tmp_path / "scores.csv")
     assert again.done() == {("eve", "five_steps")}
-    assert again.rows["eve", "five_steps"] == grade.row_from(result)
+    assert again.rows["eve", "five_steps"] == row_from(result)
 
 
 def test_put_replaces_a_row_in_place_and_nothing_else(tmp_path):
     """Item 5: a new result replaces its own row only; the others stay as they were."""
-    scores = grade.ScoreFile(tmp_path / "scores.csv")
+    scores = ScoreFile(tmp_path / "scores.csv")
     for r in (row("a"), row("a", "lab04", "3"), row("b")):
         scores.put(r)
     scores.put(row("a", score="4"))
@@ -193,7 +194,7 @@ def test_torn_rows_are_dropped_and_graded_again(tmp_path, cut):
     """Item 5: a row cut short (a kill, an old version) or filled with empty fields is not
     taken as a grade; its pair is graded again, the other rows stay."""
     path = tmp_path / "scores.csv"
-    scores = grade.ScoreFile(path)
+    scores = ScoreFile(path)
     scores.put(row("a"))
     scores.put(row("b", score="5"))
     text = path.read_text()
@@ -205,26 +206,26 @@ def test_torn_rows_are_dropped_and_graded_again(tmp_path, cut):
             "garbage-line": head + last + "\x00\x00,,,\n",
             "empty-fields": head + "b,five_steps,,,,,,\n"}[cut]
     path.write_text(torn)
-    again = grade.ScoreFile(path)
+    again = ScoreFile(path)
     assert ("a", "five_steps") in again.done()
     if cut == "garbage-line":
         assert again.done() == {("a", "five_steps"), ("b", "five_steps")}
     else:
         assert ("b", "five_steps") not in again.done()
-    assert grade.read_scores(path)[1] == [], "the file was rewritten without the bad rows"
+    assert read_scores(path)[1] == [], "the file was rewritten without the bad rows"
 
 
 def test_a_kill_during_a_write_leaves_the_old_or_the_new_file(tmp_path):
     """Item 5: the file is replaced by a rename, so a reader at any moment sees a complete
     file (here: a reader racing 200 writes)."""
     path = tmp_path / "scores.csv"
-    scores = grade.ScoreFile(path)
+    scores = ScoreFile(path)
     scores.put(row("a"))
     stop, bad = threading.Event(), []
 
     def reader():
         while not stop.is_set():
-            rows, problems = grade.read_scores(path)
+            rows, problems = read_scores(path)
             if problems or not rows:
                 bad.append(problems)
 
@@ -238,10 +239,10 @@ def test_a_kill_during_a_write_leaves_the_old_or_the_new_file(tmp_path):
 
 
 def test_rows_grading_failed_for_are_graded_again(tmp_path):
-    scores = grade.ScoreFile(tmp_path / "scores.csv")
+    scores = ScoreFile(tmp_path / "scores.csv")
     scores.put(row("a", status="grader error", score="0"))
     scores.put(row("b"))
-    assert grade.ScoreFile(tmp_path / "scores.csv").done() == {("b", "five_steps")}
+    assert ScoreFile(tmp_path / "scores.csv").done() == {("b", "five_steps")}
 
 
 # ------------------------------------------------------------ item 8: limits or nothing
@@ -265,9 +266,9 @@ def test_cgroup_version_is_detected(tmp_path, kind, mode):
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="the check is made only when grading as root")
 def test_grading_refuses_to_start_without_memory_and_process_limits(monkeypatch):
-    monkeypatch.setattr(grade, "cgroup_mode", lambda *a: None)
+    monkeypatch.setattr(environment, "cgroup_mode", lambda *a: None)
     with pytest.raises(SystemExit) as err:
-        grade.check_environment()
+        environment.check_environment()
     message = str(err.value)
     assert "no memory and process limits per notebook" in message and "cgroup.subtree_control" in message
 
@@ -370,31 +371,33 @@ def test_the_template_is_refused_unless_every_solution_ran_with_full_marks(tmp_p
     import argparse
     import contextlib
 
-    monkeypatch.setattr(grade, "STATE", tmp_path)
-    monkeypatch.setattr(grade, "template_key", lambda sysroot: "key")
-    monkeypatch.setattr(grade, "SANDBOX_UID", os.getuid())
-    monkeypatch.setattr(grade, "Slots", lambda n: type("S", (), {"take": staticmethod(contextlib.nullcontext)})())
-    monkeypatch.setattr(grade, "run_solution", lambda args, name, slot, mode, key:
+    from grading import reference
+
+    monkeypatch.setattr(reference, "STATE", tmp_path)
+    monkeypatch.setattr(reference, "template_key", lambda sysroot: "key")
+    monkeypatch.setattr(reference, "SANDBOX_UID", os.getuid())
+    monkeypatch.setattr(reference, "Slots", lambda n: type("S", (), {"take": staticmethod(contextlib.nullcontext)})())
+    monkeypatch.setattr(reference, "run_solution", lambda args, name, slot, mode, key:
                         (ran, full) if name == "lab04" else (True, True))
     args = argparse.Namespace(sysroot="", cell_timeout=1, notebook_timeout=1, memory_mb=1)
     with pytest.raises(SystemExit, match="lab04"):
-        grade.ensure_template(args, ["five_steps", "lab04", "gistemp"])
+        reference.ensure_template(args, ["five_steps", "lab04", "gistemp"])
     assert not (tmp_path / "template.key").exists()
-    monkeypatch.setattr(grade, "run_solution", lambda *a: (True, True))
-    assert grade.ensure_template(args, ["five_steps", "lab04"]) == "key"
+    monkeypatch.setattr(reference, "run_solution", lambda *a: (True, True))
+    assert reference.ensure_template(args, ["five_steps", "lab04"]) == "key"
     assert (tmp_path / "template.key").read_text() == "key"
 
 
 def test_a_regrade_stopped_half_way_resumes_without_mixing_old_and_new(tmp_path):
     """Item 5: after `--regrade` is killed, a plain restart still regrades the pairs whose old
     rows were not replaced yet (and only those)."""
-    scores = grade.ScoreFile(tmp_path / "scores.csv")
+    scores = ScoreFile(tmp_path / "scores.csv")
     for s in ("a", "b", "c"):
         scores.put(row(s, score="1"))
     scores.start_regrade([("a", "five_steps"), ("b", "five_steps")])
     assert scores.done() == {("c", "five_steps")}
     scores.put(row("a", score="9"))                    # then: kill -9
-    again = grade.ScoreFile(tmp_path / "scores.csv")
+    again = ScoreFile(tmp_path / "scores.csv")
     assert again.done() == {("a", "five_steps"), ("c", "five_steps")}
     assert again.rows["b", "five_steps"]["score"] == "1", "the old row stays until replaced"
     again.put(row("b", score="9"))
@@ -408,14 +411,14 @@ def test_a_lone_surrogate_in_a_submission_cannot_stop_the_grader(tmp_path):
                       '"metadata": {"nbgrader": {"grade_id": "x\\ud800"}}}]}')
     merged, notes = submission.merge(release_nb(), submission.read_submission(path))
     nbformat.write(merged, tmp_path / "out.ipynb")
-    scores = grade.ScoreFile(tmp_path / "scores.csv")
-    scores.put(grade.row_from({"student": "eve", "notebook": "five_steps", "score": 0, "max_score": 9,
-                               "status": "ok", "notes": notes + ["\ud800"]}))
+    scores = ScoreFile(tmp_path / "scores.csv")
+    scores.put(row_from({"student": "eve", "notebook": "five_steps", "score": 0, "max_score": 9,
+                         "status": "ok", "notes": notes + ["\ud800"]}))
     scores.put(row("bob"))
-    assert grade.ScoreFile(tmp_path / "scores.csv").done() == {("eve", "five_steps"), ("bob", "five_steps")}
+    assert ScoreFile(tmp_path / "scores.csv").done() == {("eve", "five_steps"), ("bob", "five_steps")}
 
 
 def test_rows_of_notebooks_the_course_no_longer_has_are_kept(tmp_path):
-    scores = grade.ScoreFile(tmp_path / "scores.csv")
+    scores = ScoreFile(tmp_path / "scores.csv")
     scores.put(row("a", notebook="retired_lab"))
-    assert ("a", "retired_lab") in grade.ScoreFile(tmp_path / "scores.csv").rows
+    assert ("a", "retired_lab") in ScoreFile(tmp_path / "scores.csv").rows
